@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Netlink socket layer: one NETLINK_NETFILTER socket, requests, acks and dump loops. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/netlink.h>
+
+#include "core/nl.h"
+
+/*
+ * The kernel sizes dump skbs after the largest buffer recvmsg() was ever
+ * given (capped at 32 KiB), so a big buffer means fewer, fuller reads.
+ */
+#define NL_RXBUF (64 * 1024)
+
+struct nl {
+	struct mnl_socket *sk;
+	uint32_t portid;
+	uint32_t seq;
+	char rx[NL_RXBUF] __attribute__((aligned(8)));
+};
+
+struct nl *nl_open(uint32_t groups)
+{
+	struct nl *nl = malloc(sizeof(*nl));
+	int err;
+
+	if (!nl)
+		return NULL;
+	nl->sk = mnl_socket_open(NETLINK_NETFILTER);
+	if (!nl->sk)
+		goto fail;
+	if (mnl_socket_bind(nl->sk, groups, MNL_SOCKET_AUTOPID) < 0) {
+		err = errno;
+		mnl_socket_close(nl->sk);
+		errno = err;
+		goto fail;
+	}
+	nl->portid = mnl_socket_get_portid(nl->sk);
+	/* Upstream seeds with time(NULL); any start works as long as replies match it. */
+	nl->seq = (uint32_t)time(NULL);
+	return nl;
+fail:
+	err = errno;
+	free(nl);
+	errno = err;
+	return NULL;
+}
+
+void nl_close(struct nl *nl)
+{
+	if (!nl)
+		return;
+	mnl_socket_close(nl->sk);
+	free(nl);
+}
+
+int nl_fd(const struct nl *nl)
+{
+	return mnl_socket_get_fd(nl->sk);
+}
+
+uint32_t nl_portid(const struct nl *nl)
+{
+	return nl->portid;
+}
+
+uint32_t nl_seq(struct nl *nl)
+{
+	return ++nl->seq;
+}
+
+int nl_set_rcvbuf(struct nl *nl, size_t bytes, size_t *actual)
+{
+	int fd = nl_fd(nl);
+	int v = bytes > (size_t)0x7fffffff ? 0x7fffffff : (int)bytes;
+	socklen_t sl = sizeof(v);
+
+	/* FORCE needs CAP_NET_ADMIN and ignores rmem_max; plain RCVBUF is the fallback. */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &v, sizeof(v)) < 0 &&
+	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v)) < 0)
+		return -errno;
+	if (actual) {
+		if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, &sl) < 0)
+			return -errno;
+		*actual = (size_t)v;
+	}
+	return 0;
+}
+
+int nl_set_opt(struct nl *nl, int opt, int val)
+{
+	if (mnl_socket_setsockopt(nl->sk, opt, &val, sizeof(val)) < 0)
+		return -errno;
+	return 0;
+}
+
+int nl_send(struct nl *nl, const void *buf)
+{
+	const struct nlmsghdr *nlh = buf;
+
+	if (mnl_socket_sendto(nl->sk, buf, nlh->nlmsg_len) < 0)
+		return -errno;
+	return 0;
+}
+
+/*
+ * Walk one datagram. Returns 1 when the reply is complete (DONE or ack),
+ * 0 to keep reading, -errno on error. *stop makes later data skip the cb
+ * while the rest of the dump drains, so the socket stays in step.
+ */
+static int nl_walk(struct nl *nl, const char *p, size_t len, uint32_t seq, nl_cb cb, void *arg,
+		   int *stop, int *ret, int *intr)
+{
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)p;
+	int n = (int)len;
+
+	for (; mnl_nlmsg_ok(nlh, n); nlh = mnl_nlmsg_next(nlh, &n)) {
+		/* Stale replies of an earlier request (e.g. after an early stop) are skipped. */
+		if (nlh->nlmsg_seq != seq || (nlh->nlmsg_pid && nlh->nlmsg_pid != nl->portid))
+			continue;
+		if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+			*intr = 1;
+		if (nlh->nlmsg_type == NLMSG_DONE)
+			return 1;
+		if (nlh->nlmsg_type == NLMSG_ERROR) {
+			const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+
+			if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*e)))
+				return -EBADMSG;
+			if (e->error && !*ret)
+				*ret = e->error;
+			return 1;
+		}
+		if (nlh->nlmsg_type < NLMSG_MIN_TYPE)
+			continue;
+		if (cb && !*stop) {
+			int r = cb(nlh, arg);
+
+			if (r < 0) {
+				*ret = r;
+				*stop = 1;
+			} else if (r > 0) {
+				*stop = 1;
+			}
+		}
+		if (!(nlh->nlmsg_flags & NLM_F_MULTI))
+			return 1;
+	}
+	return 0;
+}
+
+int nl_talk(struct nl *nl, const void *buf, nl_cb cb, void *arg)
+{
+	const struct nlmsghdr *req = buf;
+	int stop = 0, ret = 0, intr = 0;
+	int r;
+
+	r = nl_send(nl, buf);
+	if (r)
+		return r;
+	for (;;) {
+		ssize_t len = mnl_socket_recvfrom(nl->sk, nl->rx, sizeof(nl->rx));
+
+		if (len < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		r = nl_walk(nl, nl->rx, (size_t)len, req->nlmsg_seq, cb, arg, &stop, &ret, &intr);
+		if (r < 0)
+			return r;
+		if (r > 0)
+			break;
+	}
+	if (ret)
+		return ret;
+	return intr ? -EINTR : 0;
+}
+
+int nl_recv_events(struct nl *nl, nl_cb cb, void *arg)
+{
+	ssize_t len = mnl_socket_recvfrom(nl->sk, nl->rx, sizeof(nl->rx));
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)nl->rx;
+	int n;
+
+	if (len < 0)
+		return -errno;
+	n = (int)len;
+	for (; mnl_nlmsg_ok(nlh, n); nlh = mnl_nlmsg_next(nlh, &n)) {
+		int r;
+
+		if (nlh->nlmsg_type < NLMSG_MIN_TYPE)
+			continue;
+		r = cb(nlh, arg);
+		if (r < 0)
+			return r;
+	}
+	return (int)len;
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Netlink (NETLINK_NETFILTER) sockets: open, request/ack, dump loop, buffer sizing. */
+#ifndef CTBOX_CORE_NL_H
+#define CTBOX_CORE_NL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct nl;
+struct nlmsghdr;
+
+/*
+ * Callback for each data message of a reply. Return 0 to go on, 1 to stop
+ * reading early (the rest of the dump is drained), or -errno to abort.
+ */
+typedef int (*nl_cb)(const struct nlmsghdr *nlh, void *arg);
+
+/* Open and bind a NETLINK_NETFILTER socket joined to the legacy group bitmask. Returns NULL and sets errno. Owner: caller, free with nl_close. */
+struct nl *nl_open(uint32_t groups);
+void nl_close(struct nl *nl);
+int nl_fd(const struct nl *nl);
+uint32_t nl_portid(const struct nl *nl);
+/* Next sequence number for a request on this socket. */
+uint32_t nl_seq(struct nl *nl);
+
+/* Set SO_RCVBUFFORCE (SO_RCVBUF as fallback); *actual gets what the kernel reports. Returns 0 or -errno. */
+int nl_set_rcvbuf(struct nl *nl, size_t bytes, size_t *actual);
+/* Socket options used by bulk senders and event listeners (0 or -errno). */
+int nl_set_opt(struct nl *nl, int opt, int val);
+
+/* Send one message built in buf (nlmsg_len bytes). Returns 0 or -errno. */
+int nl_send(struct nl *nl, const void *buf);
+
+/*
+ * Send the request at buf and read its reply: every data message goes to
+ * cb (may be NULL); returns when the kernel says NLMSG_DONE or acks.
+ * Returns 0, the kernel's -errno (from NLMSG_ERROR), a callback's -errno,
+ * or -EINTR when a dump was interrupted (NLM_F_DUMP_INTR) and not retried.
+ */
+int nl_talk(struct nl *nl, const void *buf, nl_cb cb, void *arg);
+
+/*
+ * Receive what is queued (blocking once) and hand data messages to cb.
+ * For event sockets. Returns >= 0 bytes read, or -errno (-ENOBUFS on overrun).
+ */
+int nl_recv_events(struct nl *nl, nl_cb cb, void *arg);
+
+#endif

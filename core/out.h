@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Buffered output to a file descriptor without stdio: the listing hot path writes here. */
+#ifndef CTBOX_CORE_OUT_H
+#define CTBOX_CORE_OUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct out {
+	int fd;
+	int err;		/* first write error (-errno), sticky */
+	size_t len;		/* bytes pending in buf */
+	size_t cap;
+	char *buf;		/* caller-owned storage of cap bytes */
+};
+
+/* Point o at fd with caller-owned storage buf[cap] (cap >= 4096). */
+void out_init(struct out *o, int fd, char *buf, size_t cap);
+/* Write everything pending. Returns 0 or the sticky -errno. */
+int out_flush(struct out *o);
+/* Append bytes; flushes when full. */
+void out_mem(struct out *o, const void *p, size_t n);
+void out_str(struct out *o, const char *s);
+void out_chr(struct out *o, char c);
+void out_u64(struct out *o, uint64_t v);
+void out_s64(struct out *o, int64_t v);
+/* Reserve n contiguous bytes (n <= 1024) and return a pointer to them; commit with out_commit. */
+char *out_reserve(struct out *o, size_t n);
+void out_commit(struct out *o, size_t used);
+
+/* Formatting helpers that write into a plain buffer and return the length. */
+size_t fmt_u64(char *dst, uint64_t v);			/* decimal */
+size_t fmt_hex(char *dst, uint64_t v);			/* lower-case hex, no prefix, no padding */
+size_t fmt_ip(char *dst, int family, const void *addr);	/* dotted quad or RFC 5952 IPv6 */
+
+#endif

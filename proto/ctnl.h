@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* ctnetlink codec: conntrack/expect netlink messages <-> struct ct / struct ct_exp. No I/O. */
+#ifndef CTBOX_PROTO_CTNL_H
+#define CTBOX_PROTO_CTNL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "proto/ct.h"
+
+struct nlmsghdr;
+
+/* nfnetlink subsystems and message types (kept here so callers need no kernel header). */
+enum {
+	CTNL_SUBSYS_CT = 1,
+	CTNL_SUBSYS_EXP = 2,
+};
+enum {
+	CTNL_MSG_CT_NEW = 0,
+	CTNL_MSG_CT_GET = 1,
+	CTNL_MSG_CT_DELETE = 2,
+	CTNL_MSG_CT_GET_CTRZERO = 3,
+	CTNL_MSG_CT_GET_STATS_CPU = 4,
+	CTNL_MSG_CT_GET_STATS = 5,
+	CTNL_MSG_CT_GET_DYING = 6,
+	CTNL_MSG_CT_GET_UNCONFIRMED = 7,
+};
+enum {
+	CTNL_MSG_EXP_NEW = 0,
+	CTNL_MSG_EXP_GET = 1,
+	CTNL_MSG_EXP_DELETE = 2,
+	CTNL_MSG_EXP_GET_STATS_CPU = 3,
+};
+
+/*
+ * Kernel-side dump filter. Fields are sent only when their flag is set.
+ * CTA_FILTER tuple filters: orig/reply hold the values, *_flags say which
+ * tuple fields the kernel must compare (CTA_FILTER_FLAG_* bits of the kernel).
+ */
+enum {
+	CTNL_F_MARK = 1 << 0,	/* CTA_MARK + CTA_MARK_MASK */
+	CTNL_F_STATUS = 1 << 1,	/* CTA_STATUS + CTA_STATUS_MASK */
+	CTNL_F_ZONE = 1 << 2,	/* CTA_ZONE */
+	CTNL_F_TUPLE = 1 << 3,	/* CTA_TUPLE_ORIG/REPLY + CTA_FILTER */
+};
+struct ctnl_filter {
+	uint32_t flags;
+	uint32_t mark, mark_mask;
+	uint32_t status, status_mask;
+	uint16_t zone;
+	struct ct_tuple orig, reply;	/* values for CTNL_F_TUPLE */
+	uint32_t orig_flags, reply_flags;	/* CTA_FILTER_ORIG_FLAGS / _REPLY_FLAGS */
+};
+
+/*
+ * Parse one conntrack message (nfgenmsg + attributes) into *ct (zeroed
+ * first). *kind gets NEW/UPDATE/DESTROY for event messages, from type and
+ * NLM_F_CREATE; may be NULL. Unknown attributes are skipped.
+ * Returns 0, or -EINVAL/-ERANGE/-EPROTO on malformed input (no out-of-bounds
+ * read whatever the bytes).
+ */
+int ctnl_parse_ct(const struct nlmsghdr *nlh, struct ct *ct, enum ct_msg *kind);
+
+/* As ctnl_parse_ct for an expectation message. */
+int ctnl_parse_exp(const struct nlmsghdr *nlh, struct ct_exp *exp, enum ct_msg *kind);
+
+/* Parse one GET_STATS_CPU reply (ct or exp subsystem): res_id is the cpu. */
+int ctnl_parse_stats_cpu(const struct nlmsghdr *nlh, struct ct_stats *st);
+
+/* Parse a GET_STATS reply: global entry count and (if sent) max. */
+int ctnl_parse_stats_global(const struct nlmsghdr *nlh, uint32_t *entries, uint32_t *max_entries);
+
+/*
+ * Builders write one complete request (nlmsghdr + nfgenmsg + attrs) at buf.
+ * nlmsg_type = subsys << 8 | msg; flags get NLM_F_REQUEST added.
+ * Return the message length, or -ENOSPC if len is too small, -EINVAL if
+ * the object lacks what the request needs (e.g. no original l3 family).
+ */
+int ctnl_build_dump(void *buf, size_t len, uint16_t msg, uint8_t family, uint32_t seq,
+		    const struct ctnl_filter *f);
+/* NEW (create/update), GET or DELETE of one conntrack: every present attribute of *ct. */
+int ctnl_build_ct(void *buf, size_t len, uint16_t msg, uint16_t flags, uint8_t family, uint32_t seq,
+		  const struct ct *ct);
+/* Message with no attributes (flush, stats, global stats). */
+int ctnl_build_simple(void *buf, size_t len, uint8_t subsys, uint16_t msg, uint16_t flags,
+		      uint8_t family, uint32_t seq);
+/* NEW / GET / DELETE of one expectation. */
+int ctnl_build_exp(void *buf, size_t len, uint16_t msg, uint16_t flags, uint8_t family, uint32_t seq,
+		   const struct ct_exp *exp);
+
+#endif
