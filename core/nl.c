@@ -113,15 +113,15 @@ int nl_send(struct nl *nl, const void *buf)
  * 0 to keep reading, -errno on error. *stop makes later data skip the cb
  * while the rest of the dump drains, so the socket stays in step.
  */
-static int nl_walk(struct nl *nl, const char *p, size_t len, uint32_t seq, nl_cb cb, void *arg,
-		   int *stop, int *ret, int *intr)
+static int nl_walk(struct nl *nl, const char *p, size_t len, const struct nlmsghdr *req, nl_cb cb,
+		   void *arg, int *stop, int *ret, int *intr)
 {
 	const struct nlmsghdr *nlh = (const struct nlmsghdr *)p;
 	int n = (int)len;
 
 	for (; mnl_nlmsg_ok(nlh, n); nlh = mnl_nlmsg_next(nlh, &n)) {
 		/* Stale replies of an earlier request (e.g. after an early stop) are skipped. */
-		if (nlh->nlmsg_seq != seq || (nlh->nlmsg_pid && nlh->nlmsg_pid != nl->portid))
+		if (nlh->nlmsg_seq != req->nlmsg_seq || (nlh->nlmsg_pid && nlh->nlmsg_pid != nl->portid))
 			continue;
 		if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
 			*intr = 1;
@@ -148,7 +148,12 @@ static int nl_walk(struct nl *nl, const char *p, size_t len, uint32_t seq, nl_cb
 				*stop = 1;
 			}
 		}
-		if (!(nlh->nlmsg_flags & NLM_F_MULTI))
+		/*
+		 * A dump ends with DONE and a request with ACK with its ack; a
+		 * plain request has one reply, even though the kernel marks some
+		 * (GET_STATS) as multipart without ever sending DONE.
+		 */
+		if (!(req->nlmsg_flags & (NLM_F_DUMP | NLM_F_ACK)))
 			return 1;
 	}
 	return 0;
@@ -171,7 +176,7 @@ int nl_talk(struct nl *nl, const void *buf, nl_cb cb, void *arg)
 				continue;
 			return -errno;
 		}
-		r = nl_walk(nl, nl->rx, (size_t)len, req->nlmsg_seq, cb, arg, &stop, &ret, &intr);
+		r = nl_walk(nl, nl->rx, (size_t)len, req, cb, arg, &stop, &ret, &intr);
 		if (r < 0)
 			return r;
 		if (r > 0)
@@ -180,6 +185,47 @@ int nl_talk(struct nl *nl, const void *buf, nl_cb cb, void *arg)
 	if (ret)
 		return ret;
 	return intr ? -EINTR : 0;
+}
+
+int nl_send_batch(struct nl *nl, const void *buf, size_t len)
+{
+	if (mnl_socket_sendto(nl->sk, buf, len) < 0)
+		return -errno;
+	return 0;
+}
+
+int nl_collect_acks(struct nl *nl, uint32_t first, unsigned int n, int *errs)
+{
+	unsigned int seen = 0;
+
+	for (unsigned int i = 0; i < n; i++)
+		errs[i] = -EIO;
+	while (seen < n) {
+		ssize_t len = mnl_socket_recvfrom(nl->sk, nl->rx, sizeof(nl->rx));
+		const struct nlmsghdr *nlh = (const struct nlmsghdr *)nl->rx;
+		int left;
+
+		if (len < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		left = (int)len;
+		for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+			const struct nlmsgerr *e;
+			uint32_t idx = nlh->nlmsg_seq - first;
+
+			if (nlh->nlmsg_type != NLMSG_ERROR || idx >= n)
+				continue;
+			if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*e)))
+				return -EBADMSG;
+			e = mnl_nlmsg_get_payload(nlh);
+			if (errs[idx] == -EIO)
+				seen++;
+			errs[idx] = e->error;
+		}
+	}
+	return 0;
 }
 
 int nl_recv_events(struct nl *nl, nl_cb cb, void *arg)

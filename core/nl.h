@@ -39,6 +39,15 @@ int nl_send(struct nl *nl, const void *buf);
  */
 int nl_talk(struct nl *nl, const void *buf, nl_cb cb, void *arg);
 
+/* Send len bytes holding several requests back to back. Returns 0 or -errno. */
+int nl_send_batch(struct nl *nl, const void *buf, size_t len);
+/*
+ * Read the acks of n requests whose sequence numbers run from first:
+ * errs[i] gets 0 or the kernel's -errno for request first + i. Returns 0,
+ * or -errno if the socket failed (errs then partly filled, rest -EIO).
+ */
+int nl_collect_acks(struct nl *nl, uint32_t first, unsigned int n, int *errs);
+
 /*
  * Receive what is queued (blocking once) and hand data messages to cb.
  * For event sockets. Returns >= 0 bytes read, or -errno (-ENOBUFS on overrun).

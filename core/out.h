@@ -28,9 +28,18 @@ void out_s64(struct out *o, int64_t v);
 char *out_reserve(struct out *o, size_t n);
 void out_commit(struct out *o, size_t used);
 
+/* Append decimal / lower-case hex / an address (see fmt_ip). */
+void out_u32(struct out *o, uint32_t v);
+void out_hex(struct out *o, uint64_t v);
+void out_ip(struct out *o, int family, const void *addr);
+
+/* Longest fmt_ip result (IPv6 with an IPv4 tail), without a terminator. */
+#define FMT_IP_MAX 45
+
 /* Formatting helpers that write into a plain buffer and return the length. */
 size_t fmt_u64(char *dst, uint64_t v);			/* decimal */
 size_t fmt_hex(char *dst, uint64_t v);			/* lower-case hex, no prefix, no padding */
-size_t fmt_ip(char *dst, int family, const void *addr);	/* dotted quad or RFC 5952 IPv6 */
+/* Dotted quad, or IPv6 exactly as glibc inet_ntop prints it; 0 for other families. */
+size_t fmt_ip(char *dst, int family, const void *addr);
 
 #endif

@@ -1,2 +1,498 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* placeholder until its owner lands it */
+/* Conntrack printers: dispatch, shared tables and helpers, and the default text line. */
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "core/labelmap.h"
+#include "core/out.h"
+#include "core/print.h"
+#include "core/print_priv.h"
+
+#define NSEC_PER_SEC 1000000000ULL
+
+const char *pr_l3_name(unsigned int family)
+{
+	if (family == AF_INET)
+		return "ipv4";
+	if (family == AF_INET6)
+		return "ipv6";
+	return "unknown";
+}
+
+const char *pr_l4_name(unsigned int proto)
+{
+	switch (proto) {
+	case 1: return "icmp";
+	case 6: return "tcp";
+	case 17: return "udp";
+	case 33: return "dccp";
+	case 47: return "gre";
+	case 58: return "icmpv6";
+	case 132: return "sctp";
+	case 136: return "udplite";
+	}
+	return NULL;
+}
+
+static const char *const tcp_states[10] = {
+	"NONE", "SYN_SENT", "SYN_RECV", "ESTABLISHED", "FIN_WAIT",
+	"CLOSE_WAIT", "LAST_ACK", "TIME_WAIT", "CLOSE", "SYN_SENT2",
+};
+static const char *const sctp_states[10] = {
+	"NONE", "CLOSED", "COOKIE_WAIT", "COOKIE_ECHOED", "ESTABLISHED",
+	"SHUTDOWN_SENT", "SHUTDOWN_RECD", "SHUTDOWN_ACK_SENT", "HEARTBEAT_SENT",
+	"HEARTBEAT_ACKED",
+};
+static const char *const dccp_states[10] = {
+	"NONE", "REQUEST", "RESPOND", "PARTOPEN", "OPEN", "CLOSEREQ", "CLOSING",
+	"TIMEWAIT", "IGNORE", "INVALID",
+};
+
+const char *pr_tcp_state(unsigned int s)
+{
+	return tcp_states[s < 10 ? s : 0];
+}
+
+const char *pr_sctp_state(unsigned int s)
+{
+	return sctp_states[s < 10 ? s : 0];
+}
+
+const char *pr_dccp_state(unsigned int s)
+{
+	return dccp_states[s < 10 ? s : 0];
+}
+
+static const union ct_addr zero_addr;
+
+const union ct_addr *pr_src(const struct ct_tuple *t)
+{
+	return (t->present & CT_T_SRC) ? &t->src : &zero_addr;
+}
+
+const union ct_addr *pr_dst(const struct ct_tuple *t)
+{
+	return (t->present & CT_T_DST) ? &t->dst : &zero_addr;
+}
+
+static bool addr_differs(const struct ct *ct, const union ct_addr *a, const union ct_addr *b)
+{
+	int l3 = pr_tuple_l3(ct, &ct->orig);
+
+	if (l3 == AF_INET)
+		return a->v4 != b->v4;
+	if (l3 == AF_INET6)
+		return memcmp(a->v6, b->v6, 16) != 0;
+	return false;
+}
+
+/* An entry without a status attribute counts as NATed: the library's rule. */
+static bool nat_done(const struct ct *ct, uint32_t bit)
+{
+	return !ct_has(ct, CT_STATUS) || (ct->status & bit);
+}
+
+bool pr_is_snat(const struct ct *ct)
+{
+	return nat_done(ct, CT_IPS_SRC_NAT_DONE) &&
+	       addr_differs(ct, pr_dst(&ct->reply), pr_src(&ct->orig));
+}
+
+bool pr_is_dnat(const struct ct *ct)
+{
+	return nat_done(ct, CT_IPS_DST_NAT_DONE) &&
+	       addr_differs(ct, pr_src(&ct->reply), pr_dst(&ct->orig));
+}
+
+bool pr_is_spat(const struct ct *ct)
+{
+	return nat_done(ct, CT_IPS_SRC_NAT_DONE) &&
+	       pr_tfield16(&ct->reply, CT_T_DPORT, ct->reply.dport) !=
+	       pr_tfield16(&ct->orig, CT_T_SPORT, ct->orig.sport);
+}
+
+bool pr_is_dpat(const struct ct *ct)
+{
+	return nat_done(ct, CT_IPS_DST_NAT_DONE) &&
+	       pr_tfield16(&ct->reply, CT_T_SPORT, ct->reply.sport) !=
+	       pr_tfield16(&ct->orig, CT_T_DPORT, ct->orig.dport);
+}
+
+bool pr_label_bit(const struct ct *ct, unsigned int bit)
+{
+	uint32_t w;
+
+	if (bit >= pr_label_bits(ct))
+		return false;
+	memcpy(&w, ct->labels + (bit / 32) * 4, 4);
+	return w & (UINT32_C(1) << (bit % 32));
+}
+
+uint64_t pr_delta_text(const struct ct *ct, const struct print_opts *po)
+{
+	int64_t start = (int64_t)(ct->ts_start / NSEC_PER_SEC);
+	int64_t end = ct_has(ct, CT_TS_STOP) ? (int64_t)(ct->ts_stop / NSEC_PER_SEC)
+					    : (int64_t)po->now;
+
+	return (uint64_t)(end - start);
+}
+
+uint64_t pr_delta_xml(const struct ct *ct, const struct print_opts *po)
+{
+	if (ct_has(ct, CT_TS_STOP))
+		return (uint64_t)(int64_t)((ct->ts_stop - ct->ts_start) / NSEC_PER_SEC);
+	return (uint64_t)((int64_t)po->now - (int64_t)(ct->ts_start / NSEC_PER_SEC));
+}
+
+const struct pr_u32_field pr_u32_fields[PR_F_MAX] = {
+	[PR_F_MARK] = { CT_MARK, 5, offsetof(struct ct, mark), "mark=", "mark", "mark" },
+	[PR_F_SECMARK] = { CT_SECMARK, 8, offsetof(struct ct, secmark), "secmark=", "secmark", "secmark" },
+	[PR_F_ZONE] = { CT_ZONE, 5, offsetof(struct ct, zone), "zone=", "zone", "zone" },
+	[PR_F_USE] = { CT_USE, 4, offsetof(struct ct, use), "use=", "use", "use" },
+	[PR_F_ID] = { CT_ID, 3, offsetof(struct ct, id), "id=", "id", "id" },
+	[PR_F_TIMEOUT] = { CT_TIMEOUT, 0, offsetof(struct ct, timeout), "", "timeout", "timeout" },
+};
+
+uint32_t pr_u32_value(const struct ct *ct, const struct pr_u32_field *f)
+{
+	const char *p = (const char *)ct + f->off;
+	uint32_t v;
+	uint16_t z;
+
+	/* zone is the only u16 member */
+	if (f->off == offsetof(struct ct, zone)) {
+		memcpy(&z, p, 2);
+		return z;
+	}
+	memcpy(&v, p, 4);
+	return v;
+}
+
+static size_t put2(char *d, unsigned int v)
+{
+	d[0] = (char)('0' + v / 10 % 10);
+	d[1] = (char)('0' + v % 10);
+	return 2;
+}
+
+size_t pr_ctime(char *dst, int64_t sec)
+{
+	static const char wday[] = "SunMonTueWedThuFriSat";
+	static const char mon[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	time_t t = (time_t)sec;
+	struct tm tm;
+	size_t n = 0;
+
+	if (!localtime_r(&t, &tm) || tm.tm_wday < 0 || tm.tm_wday > 6 ||
+	    tm.tm_mon < 0 || tm.tm_mon > 11)
+		return 0;
+	memcpy(dst, wday + 3 * tm.tm_wday, 3);
+	dst[3] = ' ';
+	memcpy(dst + 4, mon + 3 * tm.tm_mon, 3);
+	n = 7;
+	/* asctime's "%3d" day of month */
+	dst[n++] = ' ';
+	dst[n++] = tm.tm_mday >= 10 ? (char)('0' + tm.tm_mday / 10) : ' ';
+	dst[n++] = (char)('0' + tm.tm_mday % 10);
+	dst[n++] = ' ';
+	n += put2(dst + n, (unsigned int)tm.tm_hour);
+	dst[n++] = ':';
+	n += put2(dst + n, (unsigned int)tm.tm_min);
+	dst[n++] = ':';
+	n += put2(dst + n, (unsigned int)tm.tm_sec);
+	dst[n++] = ' ';
+	if (tm.tm_year + 1900LL < 0) {
+		dst[n++] = '-';
+		n += fmt_u64(dst + n, (uint64_t)-(tm.tm_year + 1900LL));
+	} else {
+		n += fmt_u64(dst + n, (uint64_t)(tm.tm_year + 1900LL));
+	}
+	return n;
+}
+
+const char *pr_event_name(enum ct_msg kind)
+{
+	switch (kind) {
+	case CT_MSG_NEW: return "new";
+	case CT_MSG_UPDATE: return "update";
+	case CT_MSG_DESTROY: return "destroy";
+	default: return NULL;
+	}
+}
+
+/* "[%-.8ld.%-.6ld]\t": at least 8 second digits, exactly 6 microsecond digits, zero padded. */
+void pr_event_ts(struct out *o, const struct print_opts *po)
+{
+	char *p = out_reserve(o, 40);
+	char d[24];
+	size_t n = 0, k;
+	int64_t s = po->ts_sec;
+	uint64_t us = po->ts_usec < 0 ? 0 : (uint64_t)po->ts_usec;
+
+	p[n++] = '[';
+	if (s < 0) {
+		p[n++] = '-';
+		s = -s;
+	}
+	k = fmt_u64(d, (uint64_t)s);
+	for (; k < 8; k++)
+		p[n++] = '0';
+	k = fmt_u64(d, (uint64_t)s);
+	memcpy(p + n, d, k);
+	n += k;
+	p[n++] = '.';
+	k = fmt_u64(d, us);
+	for (size_t i = k; i < 6; i++)
+		p[n++] = '0';
+	memcpy(p + n, d, k);
+	n += k;
+	p[n++] = ']';
+	p[n++] = '\t';
+	out_commit(o, n);
+}
+
+void pr_userspace(struct out *o, const struct print_opts *po)
+{
+	if (!po->portid)
+		return;
+	out_mem(o, " [USERSPACE] portid=", 20);
+	out_u32(o, po->portid);
+	if (po->progname) {
+		out_mem(o, " progname=", 10);
+		out_str(o, po->progname);
+	}
+}
+
+/* ---- default text line ---- */
+
+static void pad8(struct out *o, const char *name, unsigned int num)
+{
+	size_t n = strlen(name);
+
+	out_mem(o, name, n);
+	for (; n < 8; n++)
+		out_chr(o, ' ');
+	out_chr(o, ' ');
+	out_u32(o, num);
+	out_chr(o, ' ');
+}
+
+static void text_tuple(struct out *o, const struct ct *ct, const struct ct_tuple *t)
+{
+	int l3 = pr_tuple_l3(ct, t);
+	unsigned int l4 = pr_tuple_l4(t);
+
+	if (l3 == AF_INET || l3 == AF_INET6) {
+		out_mem(o, "src=", 4);
+		out_ip(o, l3, pr_src(t));
+		out_mem(o, " dst=", 5);
+		out_ip(o, l3, pr_dst(t));
+		out_chr(o, ' ');
+	}
+	if (pr_has_ports(l4)) {
+		out_mem(o, "sport=", 6);
+		out_u32(o, pr_tfield16(t, CT_T_SPORT, t->sport));
+		out_mem(o, " dport=", 7);
+		out_u32(o, pr_tfield16(t, CT_T_DPORT, t->dport));
+		out_chr(o, ' ');
+	} else if (l4 == 47) {
+		out_mem(o, "srckey=0x", 9);
+		out_hex(o, pr_tfield16(t, CT_T_SPORT, t->sport));
+		out_mem(o, " dstkey=0x", 10);
+		out_hex(o, pr_tfield16(t, CT_T_DPORT, t->dport));
+		out_chr(o, ' ');
+	} else if (pr_is_icmp(l4)) {
+		out_mem(o, "type=", 5);
+		out_u32(o, (t->present & CT_T_ICMP_TYPE) ? t->icmp_type : 0);
+		out_mem(o, " code=", 6);
+		out_u32(o, (t->present & CT_T_ICMP_CODE) ? t->icmp_code : 0);
+		out_mem(o, " id=", 4);
+		out_u32(o, pr_tfield16(t, CT_T_ICMP_ID, t->icmp_id));
+		out_chr(o, ' ');
+	}
+}
+
+static void text_counters(struct out *o, const struct ct_counters *c)
+{
+	out_mem(o, "packets=", 8);
+	out_u64(o, c->packets);
+	out_mem(o, " bytes=", 7);
+	out_u64(o, c->bytes);
+	out_chr(o, ' ');
+}
+
+static void text_u32(struct out *o, const struct ct *ct, unsigned int f)
+{
+	const struct pr_u32_field *d = &pr_u32_fields[f];
+
+	if (!ct_has(ct, d->attr))
+		return;
+	out_mem(o, d->text, d->text_len);
+	out_u32(o, pr_u32_value(ct, d));
+	out_chr(o, ' ');
+}
+
+static void text_stamp(struct out *o, const char *tag, size_t len, uint64_t ns)
+{
+	char *p = out_reserve(o, 64);
+
+	memcpy(p, tag, len);
+	len += pr_ctime(p + len, (int64_t)(ns / NSEC_PER_SEC));
+	p[len++] = ']';
+	p[len++] = ' ';
+	out_commit(o, len);
+}
+
+/* Names of set bits the map knows; with none, "labels=" loses its '=' (upstream quirk). */
+static void text_labels(struct out *o, const struct ct *ct, const struct labelmap *map)
+{
+	unsigned int bits = pr_label_bits(ct);
+
+	out_mem(o, "labels=", 7);
+	for (unsigned int i = 0; i < bits; i++) {
+		const char *name;
+
+		if (!pr_label_bit(ct, i))
+			continue;
+		name = labelmap_name(map, i);
+		if (!name || !*name)
+			continue;
+		out_str(o, name);
+		out_chr(o, ',');
+	}
+	o->len--;
+	out_chr(o, ' ');
+}
+
+static const char *const event_prefix[] = {
+	[CT_MSG_NEW] = "    [NEW] ",
+	[CT_MSG_UPDATE] = " [UPDATE] ",
+	[CT_MSG_DESTROY] = "[DESTROY] ",
+};
+
+void pr_ct_text(struct out *o, const struct ct *ct, enum ct_msg kind, const struct print_opts *po)
+{
+	uint32_t fl = po->flags;
+	unsigned int l4 = pr_tuple_l4(&ct->orig);
+	const char *name;
+
+	if (kind >= CT_MSG_NEW && kind <= CT_MSG_DESTROY) {
+		if (fl & PRINT_TIMESTAMP)
+			pr_event_ts(o, po);
+		out_mem(o, event_prefix[kind], 10);
+	}
+	if (fl & PRINT_EXTENDED) {
+		int l3 = pr_tuple_l3(ct, &ct->orig);
+
+		pad8(o, pr_l3_name((unsigned int)l3), (unsigned int)l3);
+	}
+	name = pr_l4_name(l4);
+	pad8(o, name ? name : "unknown", l4);
+	if (ct_has(ct, CT_TIMEOUT)) {
+		out_u32(o, ct->timeout);
+		out_chr(o, ' ');
+	}
+	if (ct_has(ct, CT_TCP_STATE)) {
+		out_str(o, pr_tcp_state(ct->tcp.state));
+		out_chr(o, ' ');
+	}
+	if (ct_has(ct, CT_SCTP_STATE)) {
+		out_str(o, pr_sctp_state(ct->sctp.state));
+		out_chr(o, ' ');
+	}
+	if (ct_has(ct, CT_DCCP_STATE)) {
+		out_str(o, pr_dccp_state(ct->dccp.state));
+		out_chr(o, ' ');
+	}
+
+	text_tuple(o, ct, &ct->orig);
+	if (ct->orig.present & CT_T_ZONE) {
+		out_mem(o, "zone-orig=", 10);
+		out_u32(o, ct->orig.zone);
+		out_chr(o, ' ');
+	}
+	if (ct_has(ct, CT_COUNTERS_ORIG))
+		text_counters(o, &ct->cnt_orig);
+	if (ct_has(ct, CT_STATUS) && !(ct->status & CT_IPS_SEEN_REPLY))
+		out_mem(o, "[UNREPLIED] ", 12);
+
+	text_tuple(o, ct, &ct->reply);
+	if (ct->reply.present & CT_T_ZONE) {
+		out_mem(o, "zone-reply=", 11);
+		out_u32(o, ct->reply.zone);
+		out_chr(o, ' ');
+	}
+	if (ct_has(ct, CT_COUNTERS_REPLY))
+		text_counters(o, &ct->cnt_reply);
+	if (ct_has(ct, CT_STATUS)) {
+		if (ct->status & CT_IPS_HW_OFFLOAD)
+			out_mem(o, "[HW_OFFLOAD] ", 13);
+		else if (ct->status & CT_IPS_OFFLOAD)
+			out_mem(o, "[OFFLOAD] ", 10);
+		else if (ct->status & CT_IPS_ASSURED)
+			out_mem(o, "[ASSURED] ", 10);
+	}
+
+	text_u32(o, ct, PR_F_MARK);
+	text_u32(o, ct, PR_F_SECMARK);
+	if (ct_has(ct, CT_SECCTX)) {
+		out_mem(o, "secctx=", 7);
+		out_mem(o, ct->secctx, strnlen(ct->secctx, sizeof(ct->secctx)));
+		out_chr(o, ' ');
+	}
+	text_u32(o, ct, PR_F_ZONE);
+	if (ct_has(ct, CT_TS_START)) {
+		out_mem(o, "delta-time=", 11);
+		out_u64(o, pr_delta_text(ct, po));
+		out_chr(o, ' ');
+	}
+	if (fl & PRINT_KTIMESTAMP) {
+		if (ct_has(ct, CT_TS_START))
+			text_stamp(o, "[start=", 7, ct->ts_start);
+		if (ct_has(ct, CT_TS_STOP))
+			text_stamp(o, "[stop=", 6, ct->ts_stop);
+	}
+	if (ct_has(ct, CT_HELPER)) {
+		out_mem(o, "helper=", 7);
+		out_mem(o, ct->helper, strnlen(ct->helper, sizeof(ct->helper)));
+		out_chr(o, ' ');
+	}
+	text_u32(o, ct, PR_F_USE);
+	if (fl & PRINT_ID)
+		text_u32(o, ct, PR_F_ID);
+	if (po->map && ct_has(ct, CT_LABELS))
+		text_labels(o, ct, po->map);
+
+	/* Every field ends in a space and the last one is dropped; the writer flushes lazily, so it is still buffered. */
+	if (o->len && o->buf[o->len - 1] == ' ')
+		o->len--;
+	pr_userspace(o, po);
+	out_chr(o, '\n');
+}
+
+int print_ct_l3proto(const struct ct *ct)
+{
+	if (ct_has(ct, CT_ORIG) && ct->orig.l3)
+		return ct->orig.l3;
+	if (ct_has(ct, CT_REPLY) && ct->reply.l3)
+		return ct->reply.l3;
+	return ct->family;
+}
+
+int print_ct(struct out *o, const struct ct *ct, enum ct_msg kind, const struct print_opts *po)
+{
+	uint32_t fl = po->flags;
+
+	if (fl & PRINT_SAVE)
+		return pr_ct_save(o, ct, kind, po);
+	if (fl & PRINT_XML)
+		pr_ct_xml(o, ct, kind, po);
+	else if (fl & PRINT_JSON)
+		pr_ct_json(o, ct, kind, po);
+	else
+		pr_ct_text(o, ct, kind, po);
+	return 0;
+}

@@ -37,21 +37,41 @@ struct print_opts {
 
 /*
  * Print one conntrack entry as one line (text: the upstream default format;
- * xml: one <flow> element; json: one object) followed by '\n'.
+ * xml: one <flow> element; json: one object, see doc/json.md) followed by '\n'.
  * kind != CT_MSG_UNKNOWN adds the event prefix/type. save: the "-o save"
  * command line, with prefix "-A", "-U" or "-D" chosen by the caller via kind
- * (NEW/UNKNOWN -> -A, UPDATE -> -U, DESTROY -> -D).
+ * (NEW/UNKNOWN -> -A, UPDATE -> -U, DESTROY -> -D). So `-D -o save` passes
+ * CT_MSG_DESTROY while plain `-D` text passes CT_MSG_UNKNOWN (no "[DESTROY]").
+ * PRINT_TIMESTAMP is honoured only for events (kind != UNKNOWN): text/save get
+ * the "[sec.usec]\t" prefix from po->ts_sec/ts_usec, xml a <when> element of
+ * po->ts_sec in local time. " [USERSPACE] portid=N[ progname=S]" is appended
+ * (not in xml, as 1.4.9) when po->portid != 0.
+ * Returns 0, or -EAFNOSUPPORT for save output of an entry whose family is
+ * neither IPv4 nor IPv6: nothing is written and the caller reports
+ * "WARNING: unsupported l3proto %d, skipping." with print_ct_l3proto(ct).
+ * Output errors are sticky in o->err.
  */
-void print_ct(struct out *o, const struct ct *ct, enum ct_msg kind, const struct print_opts *po);
+int print_ct(struct out *o, const struct ct *ct, enum ct_msg kind, const struct print_opts *po);
+
+/* The layer-3 family save output uses: original tuple's, else the reply's, else ct->family. */
+int print_ct_l3proto(const struct ct *ct);
 
 /* XML document framing for -L/-E: header and footer lines. */
 void print_xml_header(struct out *o, const char *root);	/* "conntrack" or "expect" */
 void print_xml_footer(struct out *o, const char *root);
 
-/* One expectation line (text or xml), with event prefix if kind is set. */
+/*
+ * One expectation line (text, xml or json), with event prefix if kind is set.
+ * Text with PRINT_TIMESTAMP gets upstream's "[%-8ld.%-6ld]\t" prefix (space
+ * padded, unlike conntrack events) for listings and events alike.
+ */
 void print_exp(struct out *o, const struct ct_exp *e, enum ct_msg kind, const struct print_opts *po);
 
 /* One -S line: "cpu=%-4u\t" + name=value pairs (conntrack or expect subsystem). */
 void print_stats_cpu(struct out *o, const struct ct_stats *st, int expect);
+/* The same counters as one JSON object per line: {"cpu":N,"found":N,...}. */
+void print_stats_json(struct out *o, const struct ct_stats *st, int expect);
+/* Name of statistics attribute type (CTA_STATS_* / CTA_STATS_EXP_*), "unknownN" past the known ones, NULL for 0/out of range. */
+const char *print_stats_name(unsigned int type, int expect);
 
 #endif

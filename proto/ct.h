@@ -101,6 +101,7 @@ struct ct_nat {
 #define CT_LABELS_BYTES 16	/* the kernel's label area is 128 bits */
 #define CT_HELPER_LEN 32	/* NF_CT_HELPER_NAME_LEN is 16; room for odd kernels */
 #define CT_SECCTX_LEN 64
+#define CT_WIRE_MAX 32	/* > number of top-level CTA_* types */
 
 struct ct {
 	uint64_t present;	/* bitmap of 1 << enum ct_attr */
@@ -139,6 +140,20 @@ struct ct {
 	struct ct_nat snat, dnat;
 	char helper[CT_HELPER_LEN];
 	char secctx[CT_SECCTX_LEN];
+	/*
+	 * How the kernel laid out a parsed message, so ctnl_encode_ct_full can
+	 * give back the same bytes. Filled by ctnl_parse_ct; builders ignore it.
+	 */
+	uint8_t wire_order[CT_WIRE_MAX];	/* top-level CTA_* types, arrival order */
+	uint8_t wire_n;
+	uint8_t wire_flags;	/* CT_WIRE_* */
+	uint8_t wire_pad;	/* 0: no 64-bit pad attrs seen; else 1 + message offset mod 8 */
+};
+
+/* Bits of struct ct.wire_flags. */
+enum {
+	CT_WIRE_CNT32_ORIG = 1 << 0,	/* counters came as CTA_COUNTERS32_* */
+	CT_WIRE_CNT32_REPLY = 1 << 1,
 };
 
 static inline bool ct_has(const struct ct *ct, enum ct_attr a)
@@ -200,6 +215,9 @@ struct ct_exp {
 		uint32_t dir;
 		struct ct_tuple tuple;
 	} nat;
+	/* Layout of a parsed message for ctnl_encode_exp_full (see struct ct). */
+	uint8_t wire_order[16];
+	uint8_t wire_n;
 };
 
 enum ct_exp_attr {

@@ -1,2 +1,373 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* placeholder until its owner lands it */
+/* ctnetlink request builders: dumps with kernel-side filters, one conntrack, expectations. */
+#include <errno.h>
+#include <string.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include "proto/ctnl.h"
+#include "proto/ctnl_int.h"
+
+void ctnl_put_tuple_body(struct nlb *b, const struct ct_tuple *t, uint8_t l3)
+{
+	size_t n;
+
+	if (t->l3)
+		l3 = t->l3;
+	if (t->present & (CT_T_SRC | CT_T_DST)) {
+		size_t alen = l3 == AF_INET6 ? 16 : 4;
+		uint16_t src = l3 == AF_INET6 ? CTA_IP_V6_SRC : CTA_IP_V4_SRC;
+
+		n = nlb_nest(b, CTA_TUPLE_IP);
+		if (t->present & CT_T_SRC)
+			nlb_put(b, src, t->src.b, alen);
+		if (t->present & CT_T_DST)
+			nlb_put(b, src + 1, t->dst.b, alen);
+		nlb_nest_end(b, n);
+	}
+	if (t->present & (CT_T_PROTO | CT_T_SPORT | CT_T_DPORT | CT_T_ICMP_ID | CT_T_ICMP_TYPE |
+			  CT_T_ICMP_CODE)) {
+		/* ICMPv6 has its own attribute types; everything else uses the ICMP ones. */
+		uint16_t id = t->l4 == IPPROTO_ICMPV6 ? CTA_PROTO_ICMPV6_ID : CTA_PROTO_ICMP_ID;
+
+		n = nlb_nest(b, CTA_TUPLE_PROTO);
+		if (t->present & CT_T_PROTO)
+			nlb_u8(b, CTA_PROTO_NUM, t->l4);
+		if (t->present & CT_T_SPORT)
+			nlb_u16be(b, CTA_PROTO_SRC_PORT, t->sport);
+		if (t->present & CT_T_DPORT)
+			nlb_u16be(b, CTA_PROTO_DST_PORT, t->dport);
+		if (t->present & CT_T_ICMP_ID)
+			nlb_u16be(b, id, t->icmp_id);
+		if (t->present & CT_T_ICMP_TYPE)
+			nlb_u8(b, id + 1, t->icmp_type);
+		if (t->present & CT_T_ICMP_CODE)
+			nlb_u8(b, id + 2, t->icmp_code);
+		nlb_nest_end(b, n);
+	}
+	if (t->present & CT_T_ZONE)
+		nlb_u16be(b, CTA_TUPLE_ZONE, t->zone);
+}
+
+void ctnl_put_tuple(struct nlb *b, uint16_t type, const struct ct_tuple *t, uint8_t l3)
+{
+	size_t n = nlb_nest(b, type);
+
+	ctnl_put_tuple_body(b, t, l3);
+	nlb_nest_end(b, n);
+}
+
+static void put_nat(struct nlb *b, uint16_t type, const struct ct_nat *nat, uint8_t family)
+{
+	uint8_t l3 = nat->l3 ? nat->l3 : family;
+	size_t n = nlb_nest(b, type), p;
+
+	if (l3 == AF_INET6) {
+		nlb_put(b, CTA_NAT_V6_MINIP, nat->min_ip.b, 16);
+		nlb_put(b, CTA_NAT_V6_MAXIP, nat->max_ip.b, 16);
+	} else {
+		nlb_put(b, CTA_NAT_V4_MINIP, nat->min_ip.b, 4);
+		nlb_put(b, CTA_NAT_V4_MAXIP, nat->max_ip.b, 4);
+	}
+	if (nat->has_port) {
+		p = nlb_nest(b, CTA_NAT_PROTO);
+		nlb_u16be(b, CTA_PROTONAT_PORT_MIN, nat->min_port);
+		nlb_u16be(b, CTA_PROTONAT_PORT_MAX, nat->max_port);
+		nlb_nest_end(b, p);
+	}
+	nlb_nest_end(b, n);
+}
+
+/* Protoinfo as a request carries it; the kernel ignores what a protocol does not use. */
+static void put_protoinfo(struct nlb *b, const struct ct *ct)
+{
+	uint64_t tcp = (UINT64_C(1) << CT_TCP_STATE) | (UINT64_C(1) << CT_TCP_WSCALE_ORIG) |
+		       (UINT64_C(1) << CT_TCP_WSCALE_REPLY) | (UINT64_C(1) << CT_TCP_FLAGS_ORIG) |
+		       (UINT64_C(1) << CT_TCP_FLAGS_REPLY);
+	uint64_t sctp = (UINT64_C(1) << CT_SCTP_STATE) | (UINT64_C(1) << CT_SCTP_VTAG_ORIG) |
+			(UINT64_C(1) << CT_SCTP_VTAG_REPLY);
+	uint64_t dccp = (UINT64_C(1) << CT_DCCP_STATE) | (UINT64_C(1) << CT_DCCP_ROLE) |
+			(UINT64_C(1) << CT_DCCP_HSEQ);
+	size_t n, p;
+
+	if (!(ct->present & (tcp | sctp | dccp)))
+		return;
+	n = nlb_nest(b, CTA_PROTOINFO);
+	if (ct->present & tcp) {
+		p = nlb_nest(b, CTA_PROTOINFO_TCP);
+		if (ct_has(ct, CT_TCP_STATE))
+			nlb_u8(b, CTA_PROTOINFO_TCP_STATE, ct->tcp.state);
+		if (ct_has(ct, CT_TCP_WSCALE_ORIG))
+			nlb_u8(b, CTA_PROTOINFO_TCP_WSCALE_ORIGINAL, ct->tcp.wscale_orig);
+		if (ct_has(ct, CT_TCP_WSCALE_REPLY))
+			nlb_u8(b, CTA_PROTOINFO_TCP_WSCALE_REPLY, ct->tcp.wscale_reply);
+		if (ct_has(ct, CT_TCP_FLAGS_ORIG)) {
+			uint8_t f[2] = {ct->tcp.flags_orig, ct->tcp.mask_orig};
+
+			nlb_put(b, CTA_PROTOINFO_TCP_FLAGS_ORIGINAL, f, sizeof(f));
+		}
+		if (ct_has(ct, CT_TCP_FLAGS_REPLY)) {
+			uint8_t f[2] = {ct->tcp.flags_reply, ct->tcp.mask_reply};
+
+			nlb_put(b, CTA_PROTOINFO_TCP_FLAGS_REPLY, f, sizeof(f));
+		}
+		nlb_nest_end(b, p);
+	}
+	if (ct->present & dccp) {
+		p = nlb_nest(b, CTA_PROTOINFO_DCCP);
+		if (ct_has(ct, CT_DCCP_STATE))
+			nlb_u8(b, CTA_PROTOINFO_DCCP_STATE, ct->dccp.state);
+		if (ct_has(ct, CT_DCCP_ROLE))
+			nlb_u8(b, CTA_PROTOINFO_DCCP_ROLE, ct->dccp.role);
+		if (ct_has(ct, CT_DCCP_HSEQ))
+			nlb_u64be(b, CTA_PROTOINFO_DCCP_HANDSHAKE_SEQ, ct->dccp.handshake_seq);
+		nlb_nest_end(b, p);
+	}
+	if (ct->present & sctp) {
+		p = nlb_nest(b, CTA_PROTOINFO_SCTP);
+		if (ct_has(ct, CT_SCTP_STATE))
+			nlb_u8(b, CTA_PROTOINFO_SCTP_STATE, ct->sctp.state);
+		if (ct_has(ct, CT_SCTP_VTAG_ORIG))
+			nlb_u32be(b, CTA_PROTOINFO_SCTP_VTAG_ORIGINAL, ct->sctp.vtag_orig);
+		if (ct_has(ct, CT_SCTP_VTAG_REPLY))
+			nlb_u32be(b, CTA_PROTOINFO_SCTP_VTAG_REPLY, ct->sctp.vtag_reply);
+		nlb_nest_end(b, p);
+	}
+	nlb_nest_end(b, n);
+}
+
+static void put_seqadj(struct nlb *b, uint16_t type, const struct ct_seqadj *s)
+{
+	size_t n = nlb_nest(b, type);
+
+	nlb_u32be(b, CTA_SEQADJ_CORRECTION_POS, s->correction_pos);
+	nlb_u32be(b, CTA_SEQADJ_OFFSET_BEFORE, s->offset_before);
+	nlb_u32be(b, CTA_SEQADJ_OFFSET_AFTER, s->offset_after);
+	nlb_nest_end(b, n);
+}
+
+static void put_synproxy(struct nlb *b, const struct ct *ct)
+{
+	size_t n = nlb_nest(b, CTA_SYNPROXY);
+
+	nlb_u32be(b, CTA_SYNPROXY_ISN, ct->synproxy.isn);
+	nlb_u32be(b, CTA_SYNPROXY_ITS, ct->synproxy.its);
+	nlb_u32be(b, CTA_SYNPROXY_TSOFF, ct->synproxy.tsoff);
+	nlb_nest_end(b, n);
+}
+
+static void put_help(struct nlb *b, const char *name)
+{
+	size_t n = nlb_nest(b, CTA_HELP);
+
+	nlb_str(b, CTA_HELP_NAME, name);
+	nlb_nest_end(b, n);
+}
+
+static uint8_t labels_len(const struct ct *ct)
+{
+	return ct->labels_len ? ct->labels_len : CT_LABELS_BYTES;
+}
+
+int ctnl_build_simple(void *buf, size_t len, uint8_t subsys, uint16_t msg, uint16_t flags,
+		      uint8_t family, uint32_t seq)
+{
+	struct nlb b;
+
+	nlb_init(&b, buf, len);
+	nlb_msg(&b, (uint16_t)(subsys << 8 | (msg & 0xff)), flags | NLM_F_REQUEST, seq, 0, family,
+		0);
+	return nlb_end(&b);
+}
+
+/* The kernel reads a filter tuple in the dump's family and needs a protocol for port/icmp flags. */
+static int filter_check(uint32_t flags, uint8_t family)
+{
+	if (!flags)
+		return 0;
+	if (flags & ~(uint32_t)CTNL_FF_ALL)
+		return -EINVAL;
+	if (family != AF_INET && family != AF_INET6)
+		return -EINVAL;
+	if ((flags & ~(uint32_t)(CTNL_FF_IP_SRC | CTNL_FF_IP_DST | CTNL_FF_TUPLE_ZONE |
+				 CTNL_FF_PROTO_NUM)) &&
+	    !(flags & CTNL_FF_PROTO_NUM))
+		return -EINVAL;
+	return 0;
+}
+
+/* The tuple fields a filter compares, and only those: the kernel insists each one is there. */
+static void put_filter_tuple(struct nlb *b, uint16_t type, const struct ct_tuple *t, uint32_t flags,
+			     uint8_t family)
+{
+	struct ct_tuple v = *t;
+
+	v.l3 = family;
+	v.present = 0;
+	if (flags & CTNL_FF_IP_SRC)
+		v.present |= CT_T_SRC;
+	if (flags & CTNL_FF_IP_DST)
+		v.present |= CT_T_DST;
+	if (flags & CTNL_FF_PROTO_NUM)
+		v.present |= CT_T_PROTO;
+	if (flags & CTNL_FF_PROTO_SRC_PORT)
+		v.present |= CT_T_SPORT;
+	if (flags & CTNL_FF_PROTO_DST_PORT)
+		v.present |= CT_T_DPORT;
+	if (flags & (CTNL_FF_ICMP_TYPE | CTNL_FF_ICMPV6_TYPE))
+		v.present |= CT_T_ICMP_TYPE;
+	if (flags & (CTNL_FF_ICMP_CODE | CTNL_FF_ICMPV6_CODE))
+		v.present |= CT_T_ICMP_CODE;
+	if (flags & (CTNL_FF_ICMP_ID | CTNL_FF_ICMPV6_ID))
+		v.present |= CT_T_ICMP_ID;
+	if (flags & CTNL_FF_TUPLE_ZONE)
+		v.present |= CT_T_ZONE;
+	ctnl_put_tuple(b, type, &v, family);
+}
+
+int ctnl_build_dump(void *buf, size_t len, uint16_t msg, uint8_t family, uint32_t seq,
+		    const struct ctnl_filter *f)
+{
+	struct nlb b;
+	int err;
+
+	nlb_init(&b, buf, len);
+	nlb_msg(&b, (uint16_t)(CTNL_SUBSYS_CT << 8 | (msg & 0xff)), NLM_F_REQUEST | NLM_F_DUMP, seq,
+		0, family, 0);
+	if (!f)
+		return nlb_end(&b);
+	if (f->flags & CTNL_F_MARK) {
+		nlb_u32be(&b, CTA_MARK, f->mark);
+		nlb_u32be(&b, CTA_MARK_MASK, f->mark_mask);
+	}
+	if (f->flags & CTNL_F_STATUS) {
+		nlb_u32be(&b, CTA_STATUS, f->status);
+		nlb_u32be(&b, CTA_STATUS_MASK, f->status_mask);
+	}
+	if (f->flags & CTNL_F_ZONE)
+		nlb_u16be(&b, CTA_ZONE, f->zone);
+	if (f->flags & CTNL_F_TUPLE) {
+		size_t n;
+		uint32_t v;
+
+		err = filter_check(f->orig_flags, family);
+		if (!err)
+			err = filter_check(f->reply_flags, family);
+		if (err)
+			return err;
+		if (f->orig_flags)
+			put_filter_tuple(&b, CTA_TUPLE_ORIG, &f->orig, f->orig_flags, family);
+		if (f->reply_flags)
+			put_filter_tuple(&b, CTA_TUPLE_REPLY, &f->reply, f->reply_flags, family);
+		n = nlb_nest(&b, CTA_FILTER);
+		/* NLA_U32 in the kernel's policy: host byte order, unlike the rest of ctnetlink. */
+		v = f->orig_flags;
+		nlb_put(&b, CTA_FILTER_ORIG_FLAGS, &v, sizeof(v));
+		v = f->reply_flags;
+		nlb_put(&b, CTA_FILTER_REPLY_FLAGS, &v, sizeof(v));
+		nlb_nest_end(&b, n);
+	}
+	return nlb_end(&b);
+}
+
+int ctnl_build_ct(void *buf, size_t len, uint16_t msg, uint16_t flags, uint8_t family, uint32_t seq,
+		  const struct ct *ct)
+{
+	struct nlb b;
+
+	if (!ct_has(ct, CT_ORIG) || !(ct->orig.l3 || family))
+		return -EINVAL;
+	nlb_init(&b, buf, len);
+	nlb_msg(&b, (uint16_t)(CTNL_SUBSYS_CT << 8 | (msg & 0xff)), flags | NLM_F_REQUEST, seq, 0,
+		family, 0);
+	ctnl_put_tuple(&b, CTA_TUPLE_ORIG, &ct->orig, family);
+	if (ct_has(ct, CT_REPLY))
+		ctnl_put_tuple(&b, CTA_TUPLE_REPLY, &ct->reply, family);
+	if (ct_has(ct, CT_MASTER))
+		ctnl_put_tuple(&b, CTA_TUPLE_MASTER, &ct->master, family);
+	if (ct_has(ct, CT_NAT_SRC))
+		put_nat(&b, CTA_NAT_SRC, &ct->snat, family);
+	if (ct_has(ct, CT_NAT_DST))
+		put_nat(&b, CTA_NAT_DST, &ct->dnat, family);
+	if (ct_has(ct, CT_STATUS))
+		nlb_u32be(&b, CTA_STATUS, ct->status);
+	if (ct_has(ct, CT_TIMEOUT))
+		nlb_u32be(&b, CTA_TIMEOUT, ct->timeout);
+	if (ct_has(ct, CT_MARK))
+		nlb_u32be(&b, CTA_MARK, ct->mark);
+	if (ct_has(ct, CT_MARK_MASK))
+		nlb_u32be(&b, CTA_MARK_MASK, ct->mark_mask);
+	if (ct_has(ct, CT_ZONE))
+		nlb_u16be(&b, CTA_ZONE, ct->zone);
+	put_protoinfo(&b, ct);
+	if (ct_has(ct, CT_HELPER))
+		put_help(&b, ct->helper);
+	if (ct_has(ct, CT_LABELS))
+		nlb_put(&b, CTA_LABELS, ct->labels, labels_len(ct));
+	if (ct_has(ct, CT_LABELS_MASK))
+		nlb_put(&b, CTA_LABELS_MASK, ct->labels_mask, labels_len(ct));
+	if (ct_has(ct, CT_SEQADJ_ORIG))
+		put_seqadj(&b, CTA_SEQ_ADJ_ORIG, &ct->seqadj_orig);
+	if (ct_has(ct, CT_SEQADJ_REPLY))
+		put_seqadj(&b, CTA_SEQ_ADJ_REPLY, &ct->seqadj_reply);
+	if (ct_has(ct, CT_SYNPROXY))
+		put_synproxy(&b, ct);
+	if (ct_has(ct, CT_ID))
+		nlb_u32be(&b, CTA_ID, ct->id);
+	return nlb_end(&b);
+}
+
+int ctnl_build_exp(void *buf, size_t len, uint16_t msg, uint16_t flags, uint8_t family,
+		   uint32_t seq, const struct ct_exp *exp)
+{
+	struct ct_tuple mask = exp->mask;
+	struct nlb b;
+
+	switch (msg) {
+	case CTNL_MSG_EXP_NEW:
+		/* The kernel needs all three to create; the mask must name the protocol. */
+		if (!ct_exp_has(exp, CT_EXP_TUPLE) || !ct_exp_has(exp, CT_EXP_MASK) ||
+		    !ct_exp_has(exp, CT_EXP_MASTER))
+			return -EINVAL;
+		break;
+	case CTNL_MSG_EXP_GET:
+		if (!ct_exp_has(exp, CT_EXP_TUPLE) && !ct_exp_has(exp, CT_EXP_MASTER))
+			return -EINVAL;
+		break;
+	}
+	if (!(mask.present & CT_T_PROTO) && (exp->tuple.present & CT_T_PROTO)) {
+		mask.l4 = exp->tuple.l4;
+		mask.present |= CT_T_PROTO;
+	}
+	nlb_init(&b, buf, len);
+	nlb_msg(&b, (uint16_t)(CTNL_SUBSYS_EXP << 8 | (msg & 0xff)), flags | NLM_F_REQUEST, seq, 0,
+		family, 0);
+	if (ct_exp_has(exp, CT_EXP_MASTER))
+		ctnl_put_tuple(&b, CTA_EXPECT_MASTER, &exp->master, family);
+	if (ct_exp_has(exp, CT_EXP_TUPLE))
+		ctnl_put_tuple(&b, CTA_EXPECT_TUPLE, &exp->tuple, family);
+	if (ct_exp_has(exp, CT_EXP_MASK))
+		ctnl_put_tuple(&b, CTA_EXPECT_MASK, &mask, family);
+	if (ct_exp_has(exp, CT_EXP_TIMEOUT))
+		nlb_u32be(&b, CTA_EXPECT_TIMEOUT, exp->timeout);
+	if (ct_exp_has(exp, CT_EXP_ZONE))
+		nlb_u16be(&b, CTA_EXPECT_ZONE, exp->zone);
+	if (ct_exp_has(exp, CT_EXP_HELPER))
+		nlb_str(&b, CTA_EXPECT_HELP_NAME, exp->helper);
+	if (ct_exp_has(exp, CT_EXP_FLAGS))
+		nlb_u32be(&b, CTA_EXPECT_FLAGS, exp->flags);
+	if (ct_exp_has(exp, CT_EXP_CLASS))
+		nlb_u32be(&b, CTA_EXPECT_CLASS, exp->class);
+	if (ct_exp_has(exp, CT_EXP_NAT)) {
+		size_t n = nlb_nest(&b, CTA_EXPECT_NAT);
+
+		nlb_u32be(&b, CTA_EXPECT_NAT_DIR, exp->nat.dir);
+		ctnl_put_tuple(&b, CTA_EXPECT_NAT_TUPLE, &exp->nat.tuple, family);
+		nlb_nest_end(&b, n);
+	}
+	if (ct_exp_has(exp, CT_EXP_FN))
+		nlb_str(&b, CTA_EXPECT_FN, exp->fn);
+	if (ct_exp_has(exp, CT_EXP_ID))
+		nlb_u32be(&b, CTA_EXPECT_ID, exp->id);
+	return nlb_end(&b);
+}

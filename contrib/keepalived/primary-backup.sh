@@ -1,0 +1,117 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# keepalived notify script: moves conntrack state on fail-over with ctbox's conntrackd applet.
+#
+# Example keepalived.conf (one sync group, so all VRRP instances move together):
+#
+#   vrrp_sync_group G1 {
+#       group { VI_LAN VI_WAN }
+#       notify_master "/etc/conntrackd/primary-backup.sh primary"
+#       notify_backup "/etc/conntrackd/primary-backup.sh backup"
+#       notify_fault  "/etc/conntrackd/primary-backup.sh fault"
+#   }
+#
+# keepalived's generic `notify` hook (arguments TYPE NAME STATE [PRIORITY])
+# works too: MASTER, BACKUP and FAULT map to the three transitions.
+#
+# Every step talks to the running daemon through its UNIX socket and waits
+# for it to finish (conntrackd -c returns only once the commit is done), so
+# the order below is the order the kernel sees.
+#
+# Environment overrides: CONNTRACKD, CONNTRACKD_CONFIG, CONNTRACKD_LOCK.
+
+CONNTRACKD=${CONNTRACKD:-/usr/sbin/conntrackd}
+CONNTRACKD_CONFIG=${CONNTRACKD_CONFIG:-/etc/conntrackd/conntrackd.conf}
+
+# The config may move the lock (General { LockFile ... }); the language is
+# free-form, so split it into words and take the one after the last LockFile.
+lock_from_config() {
+	[ -r "$CONNTRACKD_CONFIG" ] || return 0
+	# shellcheck disable=SC2020 # one newline per separator, on purpose
+	sed 's/#.*//' "$CONNTRACKD_CONFIG" | tr -s ' \t{}"' '\n\n\n\n\n' |
+		awk 'take { f = $0; take = 0 } $0 == "LockFile" { take = 1 } END { print f }'
+}
+
+CONNTRACKD_LOCK=${CONNTRACKD_LOCK:-$(lock_from_config)}
+CONNTRACKD_LOCK=${CONNTRACKD_LOCK:-/var/lock/conntrackd.lock}
+
+failed=0
+
+log() {
+	logger -t conntrackd-failover -- "$*" 2>/dev/null || echo "conntrackd-failover: $*" >&2
+}
+
+# Run one client request; a failure is logged and remembered, and the
+# remaining steps still run (a partial hand-over beats none).
+ctd() {
+	if ! "$CONNTRACKD" -C "$CONNTRACKD_CONFIG" "$@"; then
+		log "ERROR: conntrackd $* failed"
+		failed=1
+	fi
+}
+
+become_primary() {
+	# Put the peer's flows (external cache) into the kernel first, so
+	# connections survive the take-over.
+	ctd -c
+	# Those flows are now in the kernel: drop both caches ...
+	ctd -f
+	# ... and rebuild the internal one from the kernel table.
+	ctd -R
+	# Send the whole table to the new backup.
+	ctd -B
+}
+
+become_backup() {
+	# A backup must have a daemon to receive into. If none answers, a
+	# crash or SIGHUP may have left the lock behind; clear it and start one.
+	if ! "$CONNTRACKD" -C "$CONNTRACKD_CONFIG" -s >/dev/null 2>&1; then
+		log "WARNING: conntrackd not answering, probably stopped uncleanly; restarting it"
+		rm -f "$CONNTRACKD_LOCK"
+		ctd -d
+	fi
+	# Flows this box committed as primary go stale: schedule a kernel
+	# flush after PurgeTimeout instead of keeping zombies.
+	ctd -t
+	# Ask the new primary for its full table (FT-FW and NOTRACK modes).
+	ctd -n
+}
+
+become_fault() {
+	ctd -t
+}
+
+usage() {
+	echo "usage: $0 primary|backup|fault" >&2
+	echo "       $0 INSTANCE|GROUP NAME MASTER|BACKUP|FAULT [PRIORITY]" >&2
+	exit 1
+}
+
+transition=${1:-}
+case "$transition" in
+INSTANCE | GROUP)
+	[ $# -ge 3 ] || usage
+	transition=$3
+	;;
+esac
+
+case "$transition" in
+primary | MASTER)
+	become_primary
+	;;
+backup | BACKUP)
+	become_backup
+	;;
+fault | FAULT)
+	become_fault
+	;;
+STOP)
+	# keepalived is shutting down; the daemon keeps its caches.
+	;;
+*)
+	log "ERROR: unknown state transition '${transition}'"
+	usage
+	;;
+esac
+
+exit "$failed"

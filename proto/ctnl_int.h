@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* proto-internal pieces shared by the ctnetlink parser and encoders. */
+#ifndef CTBOX_PROTO_CTNL_INT_H
+#define CTBOX_PROTO_CTNL_INT_H
+
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nfnetlink_conntrack.h>
+
+#include "proto/ct.h"
+#include "proto/nla.h"
+
+/* Newer than Debian 12's uapi headers (kernel 6.14): the event time of an entry. */
+#define CTNL_CTA_TIMESTAMP_EVENT 27
+#define CTNL_CTA_MAX		 27
+
+/* Tuple as the kernel lays it out: IP nest, PROTO nest, optional zone. l3 picks v4/v6 attributes.
+ */
+void ctnl_put_tuple_body(struct nlb *b, const struct ct_tuple *t, uint8_t l3);
+void ctnl_put_tuple(struct nlb *b, uint16_t type, const struct ct_tuple *t, uint8_t l3);
+
+#endif

@@ -1,0 +1,772 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* ctnetlink parser: validates each nest against its policy table, then fills the model. */
+#include <endian.h>
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "proto/ctnl.h"
+#include "proto/ctnl_int.h"
+
+/* One line per attribute: these read as tables, keep clang-format out. */
+/* clang-format off */
+#define POL(name, max, pad, ...)                                           \
+	static const struct nla_pol name##_ent[(max) + 1] = { __VA_ARGS__ }; \
+	static const struct nla_policy name = { (max), (pad), name##_ent }
+
+POL(pol_ip, CTA_IP_MAX, 0,
+    [CTA_IP_V4_SRC] = { NK_BIN, 4, 4 },
+    [CTA_IP_V4_DST] = { NK_BIN, 4, 4 },
+    [CTA_IP_V6_SRC] = { NK_BIN, 16, 16 },
+    [CTA_IP_V6_DST] = { NK_BIN, 16, 16 });
+
+POL(pol_proto, CTA_PROTO_MAX, 0,
+    [CTA_PROTO_NUM] = { NK_U8, 0, 0 },
+    [CTA_PROTO_SRC_PORT] = { NK_U16, 0, 0 },
+    [CTA_PROTO_DST_PORT] = { NK_U16, 0, 0 },
+    [CTA_PROTO_ICMP_ID] = { NK_U16, 0, 0 },
+    [CTA_PROTO_ICMP_TYPE] = { NK_U8, 0, 0 },
+    [CTA_PROTO_ICMP_CODE] = { NK_U8, 0, 0 },
+    [CTA_PROTO_ICMPV6_ID] = { NK_U16, 0, 0 },
+    [CTA_PROTO_ICMPV6_TYPE] = { NK_U8, 0, 0 },
+    [CTA_PROTO_ICMPV6_CODE] = { NK_U8, 0, 0 });
+
+POL(pol_tuple, CTA_TUPLE_MAX, 0,
+    [CTA_TUPLE_IP] = { NK_NEST, 0, 0 },
+    [CTA_TUPLE_PROTO] = { NK_NEST, 0, 0 },
+    [CTA_TUPLE_ZONE] = { NK_U16, 0, 0 });
+
+POL(pol_protoinfo, CTA_PROTOINFO_MAX, 0,
+    [CTA_PROTOINFO_TCP] = { NK_NEST, 0, 0 },
+    [CTA_PROTOINFO_DCCP] = { NK_NEST, 0, 0 },
+    [CTA_PROTOINFO_SCTP] = { NK_NEST, 0, 0 });
+
+POL(pol_tcp, CTA_PROTOINFO_TCP_MAX, 0,
+    [CTA_PROTOINFO_TCP_STATE] = { NK_U8, 0, 0 },
+    [CTA_PROTOINFO_TCP_WSCALE_ORIGINAL] = { NK_U8, 0, 0 },
+    [CTA_PROTOINFO_TCP_WSCALE_REPLY] = { NK_U8, 0, 0 },
+    /* struct nf_ct_tcp_flags { u8 flags; u8 mask; } */
+    [CTA_PROTOINFO_TCP_FLAGS_ORIGINAL] = { NK_BIN, 2, 2 },
+    [CTA_PROTOINFO_TCP_FLAGS_REPLY] = { NK_BIN, 2, 2 });
+
+POL(pol_dccp, CTA_PROTOINFO_DCCP_MAX, CTA_PROTOINFO_DCCP_PAD,
+    [CTA_PROTOINFO_DCCP_STATE] = { NK_U8, 0, 0 },
+    [CTA_PROTOINFO_DCCP_ROLE] = { NK_U8, 0, 0 },
+    [CTA_PROTOINFO_DCCP_HANDSHAKE_SEQ] = { NK_U64, 0, 0 });
+
+POL(pol_sctp, CTA_PROTOINFO_SCTP_MAX, 0,
+    [CTA_PROTOINFO_SCTP_STATE] = { NK_U8, 0, 0 },
+    [CTA_PROTOINFO_SCTP_VTAG_ORIGINAL] = { NK_U32, 0, 0 },
+    [CTA_PROTOINFO_SCTP_VTAG_REPLY] = { NK_U32, 0, 0 });
+
+POL(pol_counters, CTA_COUNTERS_MAX, CTA_COUNTERS_PAD,
+    [CTA_COUNTERS_PACKETS] = { NK_U64, 0, 0 },
+    [CTA_COUNTERS_BYTES] = { NK_U64, 0, 0 },
+    [CTA_COUNTERS32_PACKETS] = { NK_U32, 0, 0 },
+    [CTA_COUNTERS32_BYTES] = { NK_U32, 0, 0 });
+
+POL(pol_tstamp, CTA_TIMESTAMP_MAX, CTA_TIMESTAMP_PAD,
+    [CTA_TIMESTAMP_START] = { NK_U64, 0, 0 },
+    [CTA_TIMESTAMP_STOP] = { NK_U64, 0, 0 });
+
+POL(pol_help, CTA_HELP_MAX, 0,
+    [CTA_HELP_NAME] = { NK_STR, 0, 0 },
+    [CTA_HELP_INFO] = { NK_NEST, 0, 0 });
+
+POL(pol_secctx, CTA_SECCTX_MAX, 0,
+    [CTA_SECCTX_NAME] = { NK_STR, 0, 0 });
+
+POL(pol_seqadj, CTA_SEQADJ_MAX, 0,
+    [CTA_SEQADJ_CORRECTION_POS] = { NK_U32, 0, 0 },
+    [CTA_SEQADJ_OFFSET_BEFORE] = { NK_U32, 0, 0 },
+    [CTA_SEQADJ_OFFSET_AFTER] = { NK_U32, 0, 0 });
+
+POL(pol_synproxy, CTA_SYNPROXY_MAX, 0,
+    [CTA_SYNPROXY_ISN] = { NK_U32, 0, 0 },
+    [CTA_SYNPROXY_ITS] = { NK_U32, 0, 0 },
+    [CTA_SYNPROXY_TSOFF] = { NK_U32, 0, 0 });
+
+POL(pol_nat, CTA_NAT_MAX, 0,
+    [CTA_NAT_V4_MINIP] = { NK_BIN, 4, 4 },
+    [CTA_NAT_V4_MAXIP] = { NK_BIN, 4, 4 },
+    [CTA_NAT_PROTO] = { NK_NEST, 0, 0 },
+    [CTA_NAT_V6_MINIP] = { NK_BIN, 16, 16 },
+    [CTA_NAT_V6_MAXIP] = { NK_BIN, 16, 16 });
+
+POL(pol_protonat, CTA_PROTONAT_MAX, 0,
+    [CTA_PROTONAT_PORT_MIN] = { NK_U16, 0, 0 },
+    [CTA_PROTONAT_PORT_MAX] = { NK_U16, 0, 0 });
+
+/*
+ * Top level. The kernel pads CTA_TIMESTAMP_EVENT with CTA_TIMESTAMP_PAD (3)
+ * at this level, where 3 is CTA_STATUS: on arches that need 64-bit alignment
+ * an empty type-3 attribute is padding, not a broken status.
+ */
+POL(pol_ct, CTNL_CTA_MAX, CTA_STATUS,
+    [CTA_TUPLE_ORIG] = { NK_NEST, 0, 0 },
+    [CTA_TUPLE_REPLY] = { NK_NEST, 0, 0 },
+    [CTA_STATUS] = { NK_U32, 0, 0 },
+    [CTA_PROTOINFO] = { NK_NEST, 0, 0 },
+    [CTA_HELP] = { NK_NEST, 0, 0 },
+    [CTA_NAT_SRC] = { NK_NEST, 0, 0 },
+    [CTA_TIMEOUT] = { NK_U32, 0, 0 },
+    [CTA_MARK] = { NK_U32, 0, 0 },
+    [CTA_COUNTERS_ORIG] = { NK_NEST, 0, 0 },
+    [CTA_COUNTERS_REPLY] = { NK_NEST, 0, 0 },
+    [CTA_USE] = { NK_U32, 0, 0 },
+    [CTA_ID] = { NK_U32, 0, 0 },
+    [CTA_NAT_DST] = { NK_NEST, 0, 0 },
+    [CTA_TUPLE_MASTER] = { NK_NEST, 0, 0 },
+    [CTA_SEQ_ADJ_ORIG] = { NK_NEST, 0, 0 },
+    [CTA_SEQ_ADJ_REPLY] = { NK_NEST, 0, 0 },
+    [CTA_SECMARK] = { NK_U32, 0, 0 },
+    [CTA_ZONE] = { NK_U16, 0, 0 },
+    [CTA_SECCTX] = { NK_NEST, 0, 0 },
+    [CTA_TIMESTAMP] = { NK_NEST, 0, 0 },
+    [CTA_MARK_MASK] = { NK_U32, 0, 0 },
+    [CTA_LABELS] = { NK_BIN, 1, CT_LABELS_BYTES },
+    [CTA_LABELS_MASK] = { NK_BIN, 1, CT_LABELS_BYTES },
+    [CTA_SYNPROXY] = { NK_NEST, 0, 0 },
+    [CTA_FILTER] = { NK_NEST, 0, 0 },
+    [CTA_STATUS_MASK] = { NK_U32, 0, 0 },
+    [CTNL_CTA_TIMESTAMP_EVENT] = { NK_U64, 0, 0 });
+
+POL(pol_exp_nat, CTA_EXPECT_NAT_MAX, 0,
+    [CTA_EXPECT_NAT_DIR] = { NK_U32, 0, 0 },
+    [CTA_EXPECT_NAT_TUPLE] = { NK_NEST, 0, 0 });
+
+POL(pol_exp, CTA_EXPECT_MAX, 0,
+    [CTA_EXPECT_MASTER] = { NK_NEST, 0, 0 },
+    [CTA_EXPECT_TUPLE] = { NK_NEST, 0, 0 },
+    [CTA_EXPECT_MASK] = { NK_NEST, 0, 0 },
+    [CTA_EXPECT_TIMEOUT] = { NK_U32, 0, 0 },
+    [CTA_EXPECT_ID] = { NK_U32, 0, 0 },
+    [CTA_EXPECT_HELP_NAME] = { NK_STR, 0, 0 },
+    [CTA_EXPECT_ZONE] = { NK_U16, 0, 0 },
+    [CTA_EXPECT_FLAGS] = { NK_U32, 0, 0 },
+    [CTA_EXPECT_CLASS] = { NK_U32, 0, 0 },
+    [CTA_EXPECT_NAT] = { NK_NEST, 0, 0 },
+    [CTA_EXPECT_FN] = { NK_STR, 0, 0 });
+
+/* Stats: every counter is a u32; the widest of the three sets bounds the table. */
+POL(pol_stats, CT_STATS_MAX - 1, 0,
+    [1 ... CT_STATS_MAX - 1] = { NK_U32, 0, 0 });
+
+/* clang-format on */
+
+#define TB_MAX 32 /* >= every maxtype above */
+
+/* Walk the payload of nest attribute a. */
+static int walk_nest(const struct nlattr *a, const struct nla_policy *pol, const struct nlattr **tb)
+{
+	struct nla_walk w = {.tb = tb};
+
+	return nla_walk(nla_payload(a), nla_plen(a), pol, &w);
+}
+
+static int parse_proto(const struct nlattr *a, struct ct_tuple *t)
+{
+	const struct nlattr *tb[TB_MAX];
+	int err = walk_nest(a, &pol_proto, tb);
+
+	if (err)
+		return err;
+	if (tb[CTA_PROTO_NUM]) {
+		t->l4 = nla_get8(tb[CTA_PROTO_NUM]);
+		t->present |= CT_T_PROTO;
+	}
+	if (tb[CTA_PROTO_SRC_PORT]) {
+		t->sport = nla_get16be(tb[CTA_PROTO_SRC_PORT]);
+		t->present |= CT_T_SPORT;
+	}
+	if (tb[CTA_PROTO_DST_PORT]) {
+		t->dport = nla_get16be(tb[CTA_PROTO_DST_PORT]);
+		t->present |= CT_T_DPORT;
+	}
+	/* ICMP and ICMPv6 share the model fields: only one of them comes per tuple. */
+	for (int v6 = 0; v6 < 2; v6++) {
+		int id = v6 ? CTA_PROTO_ICMPV6_ID : CTA_PROTO_ICMP_ID;
+
+		if (tb[id]) {
+			t->icmp_id = nla_get16be(tb[id]);
+			t->present |= CT_T_ICMP_ID;
+		}
+		if (tb[id + 1]) {
+			t->icmp_type = nla_get8(tb[id + 1]);
+			t->present |= CT_T_ICMP_TYPE;
+		}
+		if (tb[id + 2]) {
+			t->icmp_code = nla_get8(tb[id + 2]);
+			t->present |= CT_T_ICMP_CODE;
+		}
+	}
+	return 0;
+}
+
+static int parse_ip(const struct nlattr *a, struct ct_tuple *t)
+{
+	const struct nlattr *tb[TB_MAX];
+	int err = walk_nest(a, &pol_ip, tb);
+
+	if (err)
+		return err;
+	if (tb[CTA_IP_V4_SRC] || tb[CTA_IP_V4_DST])
+		t->l3 = AF_INET;
+	if (tb[CTA_IP_V6_SRC] || tb[CTA_IP_V6_DST]) {
+		if (t->l3 == AF_INET)
+			return -EINVAL; /* one tuple, one family */
+		t->l3 = AF_INET6;
+	}
+	for (int i = CTA_IP_V4_SRC; i <= CTA_IP_V6_DST; i++) {
+		union ct_addr *dst = (i == CTA_IP_V4_SRC || i == CTA_IP_V6_SRC) ? &t->src : &t->dst;
+
+		if (!tb[i])
+			continue;
+		memcpy(dst->b, nla_payload(tb[i]), nla_plen(tb[i]));
+		t->present |= dst == &t->src ? CT_T_SRC : CT_T_DST;
+	}
+	return 0;
+}
+
+/* Parse a tuple nest into *t; family is the fallback l3 when no address came. */
+static int parse_tuple(const struct nlattr *a, struct ct_tuple *t, uint8_t family)
+{
+	const struct nlattr *tb[TB_MAX];
+	int err = walk_nest(a, &pol_tuple, tb);
+
+	if (err)
+		return err;
+	memset(t, 0, sizeof(*t));
+	t->l3 = family;
+	if (tb[CTA_TUPLE_IP]) {
+		t->l3 = 0;
+		err = parse_ip(tb[CTA_TUPLE_IP], t);
+		if (err)
+			return err;
+		if (!t->l3)
+			t->l3 = family;
+	}
+	if (tb[CTA_TUPLE_PROTO]) {
+		err = parse_proto(tb[CTA_TUPLE_PROTO], t);
+		if (err)
+			return err;
+	}
+	if (tb[CTA_TUPLE_ZONE]) {
+		t->zone = nla_get16be(tb[CTA_TUPLE_ZONE]);
+		t->present |= CT_T_ZONE;
+	}
+	return 0;
+}
+
+static int parse_protoinfo(const struct nlattr *a, struct ct *ct)
+{
+	const struct nlattr *pi[TB_MAX], *tb[TB_MAX];
+	int err = walk_nest(a, &pol_protoinfo, pi);
+
+	if (err)
+		return err;
+	if (pi[CTA_PROTOINFO_TCP]) {
+		err = walk_nest(pi[CTA_PROTOINFO_TCP], &pol_tcp, tb);
+		if (err)
+			return err;
+		if (tb[CTA_PROTOINFO_TCP_STATE]) {
+			ct->tcp.state = nla_get8(tb[CTA_PROTOINFO_TCP_STATE]);
+			ct_set(ct, CT_TCP_STATE);
+		}
+		if (tb[CTA_PROTOINFO_TCP_WSCALE_ORIGINAL]) {
+			ct->tcp.wscale_orig = nla_get8(tb[CTA_PROTOINFO_TCP_WSCALE_ORIGINAL]);
+			ct_set(ct, CT_TCP_WSCALE_ORIG);
+		}
+		if (tb[CTA_PROTOINFO_TCP_WSCALE_REPLY]) {
+			ct->tcp.wscale_reply = nla_get8(tb[CTA_PROTOINFO_TCP_WSCALE_REPLY]);
+			ct_set(ct, CT_TCP_WSCALE_REPLY);
+		}
+		if (tb[CTA_PROTOINFO_TCP_FLAGS_ORIGINAL]) {
+			const uint8_t *f = nla_payload(tb[CTA_PROTOINFO_TCP_FLAGS_ORIGINAL]);
+
+			ct->tcp.flags_orig = f[0];
+			ct->tcp.mask_orig = f[1];
+			ct_set(ct, CT_TCP_FLAGS_ORIG);
+		}
+		if (tb[CTA_PROTOINFO_TCP_FLAGS_REPLY]) {
+			const uint8_t *f = nla_payload(tb[CTA_PROTOINFO_TCP_FLAGS_REPLY]);
+
+			ct->tcp.flags_reply = f[0];
+			ct->tcp.mask_reply = f[1];
+			ct_set(ct, CT_TCP_FLAGS_REPLY);
+		}
+	}
+	if (pi[CTA_PROTOINFO_DCCP]) {
+		err = walk_nest(pi[CTA_PROTOINFO_DCCP], &pol_dccp, tb);
+		if (err)
+			return err;
+		if (tb[CTA_PROTOINFO_DCCP_STATE]) {
+			ct->dccp.state = nla_get8(tb[CTA_PROTOINFO_DCCP_STATE]);
+			ct_set(ct, CT_DCCP_STATE);
+		}
+		if (tb[CTA_PROTOINFO_DCCP_ROLE]) {
+			ct->dccp.role = nla_get8(tb[CTA_PROTOINFO_DCCP_ROLE]);
+			ct_set(ct, CT_DCCP_ROLE);
+		}
+		if (tb[CTA_PROTOINFO_DCCP_HANDSHAKE_SEQ]) {
+			ct->dccp.handshake_seq = nla_get64be(tb[CTA_PROTOINFO_DCCP_HANDSHAKE_SEQ]);
+			ct_set(ct, CT_DCCP_HSEQ);
+		}
+	}
+	if (pi[CTA_PROTOINFO_SCTP]) {
+		err = walk_nest(pi[CTA_PROTOINFO_SCTP], &pol_sctp, tb);
+		if (err)
+			return err;
+		if (tb[CTA_PROTOINFO_SCTP_STATE]) {
+			ct->sctp.state = nla_get8(tb[CTA_PROTOINFO_SCTP_STATE]);
+			ct_set(ct, CT_SCTP_STATE);
+		}
+		if (tb[CTA_PROTOINFO_SCTP_VTAG_ORIGINAL]) {
+			ct->sctp.vtag_orig = nla_get32be(tb[CTA_PROTOINFO_SCTP_VTAG_ORIGINAL]);
+			ct_set(ct, CT_SCTP_VTAG_ORIG);
+		}
+		if (tb[CTA_PROTOINFO_SCTP_VTAG_REPLY]) {
+			ct->sctp.vtag_reply = nla_get32be(tb[CTA_PROTOINFO_SCTP_VTAG_REPLY]);
+			ct_set(ct, CT_SCTP_VTAG_REPLY);
+		}
+	}
+	return 0;
+}
+
+static int parse_counters(const struct nlattr *a, struct ct *ct, int reply, struct nla_walk *top)
+{
+	const struct nlattr *tb[TB_MAX];
+	struct nla_walk w = {.tb = tb, .base = top->base};
+	struct ct_counters *c = reply ? &ct->cnt_reply : &ct->cnt_orig;
+	int err = nla_walk(nla_payload(a), nla_plen(a), &pol_counters, &w);
+
+	if (err)
+		return err;
+	if (w.pad_off >= 0)
+		top->pad_off = w.pad_off;
+	if (tb[CTA_COUNTERS_PACKETS] || tb[CTA_COUNTERS_BYTES]) {
+		if (tb[CTA_COUNTERS_PACKETS])
+			c->packets = nla_get64be(tb[CTA_COUNTERS_PACKETS]);
+		if (tb[CTA_COUNTERS_BYTES])
+			c->bytes = nla_get64be(tb[CTA_COUNTERS_BYTES]);
+	} else if (tb[CTA_COUNTERS32_PACKETS] || tb[CTA_COUNTERS32_BYTES]) {
+		/* Kernels before 2.6.36 sent 32-bit counters; keep the width for re-encoding. */
+		if (tb[CTA_COUNTERS32_PACKETS])
+			c->packets = nla_get32be(tb[CTA_COUNTERS32_PACKETS]);
+		if (tb[CTA_COUNTERS32_BYTES])
+			c->bytes = nla_get32be(tb[CTA_COUNTERS32_BYTES]);
+		ct->wire_flags |= reply ? CT_WIRE_CNT32_REPLY : CT_WIRE_CNT32_ORIG;
+	} else {
+		return 0;
+	}
+	ct_set(ct, reply ? CT_COUNTERS_REPLY : CT_COUNTERS_ORIG);
+	return 0;
+}
+
+static int parse_nat(const struct nlattr *a, struct ct_nat *n)
+{
+	const struct nlattr *tb[TB_MAX], *pt[TB_MAX];
+	int err = walk_nest(a, &pol_nat, tb);
+
+	if (err)
+		return err;
+	memset(n, 0, sizeof(*n));
+	if (tb[CTA_NAT_V4_MINIP] || tb[CTA_NAT_V4_MAXIP]) {
+		n->l3 = AF_INET;
+		if (tb[CTA_NAT_V4_MINIP])
+			memcpy(n->min_ip.b, nla_payload(tb[CTA_NAT_V4_MINIP]), 4);
+		memcpy(
+		    n->max_ip.b,
+		    nla_payload(tb[CTA_NAT_V4_MAXIP] ? tb[CTA_NAT_V4_MAXIP] : tb[CTA_NAT_V4_MINIP]),
+		    4);
+		if (!tb[CTA_NAT_V4_MINIP])
+			n->min_ip = n->max_ip;
+	} else if (tb[CTA_NAT_V6_MINIP] || tb[CTA_NAT_V6_MAXIP]) {
+		n->l3 = AF_INET6;
+		if (tb[CTA_NAT_V6_MINIP])
+			memcpy(n->min_ip.b, nla_payload(tb[CTA_NAT_V6_MINIP]), 16);
+		memcpy(
+		    n->max_ip.b,
+		    nla_payload(tb[CTA_NAT_V6_MAXIP] ? tb[CTA_NAT_V6_MAXIP] : tb[CTA_NAT_V6_MINIP]),
+		    16);
+		if (!tb[CTA_NAT_V6_MINIP])
+			n->min_ip = n->max_ip;
+	}
+	if (tb[CTA_NAT_PROTO]) {
+		err = walk_nest(tb[CTA_NAT_PROTO], &pol_protonat, pt);
+		if (err)
+			return err;
+		n->has_port = 1;
+		if (pt[CTA_PROTONAT_PORT_MIN])
+			n->min_port = nla_get16be(pt[CTA_PROTONAT_PORT_MIN]);
+		n->max_port = pt[CTA_PROTONAT_PORT_MAX] ? nla_get16be(pt[CTA_PROTONAT_PORT_MAX])
+							: n->min_port;
+	}
+	return 0;
+}
+
+/* seqadj and synproxy nests: three u32 attributes, types 1..3. */
+static int parse_u32_triple(const struct nlattr *a, const struct nla_policy *pol, uint32_t *v0,
+			    uint32_t *v1, uint32_t *v2)
+{
+	const struct nlattr *tb[TB_MAX];
+	int err = walk_nest(a, pol, tb);
+
+	if (err)
+		return err;
+	*v0 = tb[1] ? nla_get32be(tb[1]) : 0;
+	*v1 = tb[2] ? nla_get32be(tb[2]) : 0;
+	*v2 = tb[3] ? nla_get32be(tb[3]) : 0;
+	return 0;
+}
+
+/* Check the nlmsghdr + nfgenmsg frame; return the attribute area. */
+static int msg_frame(const struct nlmsghdr *nlh, uint8_t subsys, const uint8_t **attrs,
+		     size_t *alen, const struct nfgenmsg **nfg)
+{
+	size_t hl = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct nfgenmsg));
+
+	if (nlh->nlmsg_len < hl)
+		return -EINVAL;
+	if ((nlh->nlmsg_type >> 8) != subsys)
+		return -EPROTO;
+	*nfg = (const void *)((const uint8_t *)nlh + NLMSG_HDRLEN);
+	*attrs = (const uint8_t *)nlh + hl;
+	*alen = nlh->nlmsg_len - hl;
+	return 0;
+}
+
+static enum ct_msg msg_kind(const struct nlmsghdr *nlh, uint8_t newtype, uint8_t deltype)
+{
+	uint8_t t = nlh->nlmsg_type & 0xff;
+
+	if (t == newtype)
+		return (nlh->nlmsg_flags & NLM_F_CREATE) ? CT_MSG_NEW : CT_MSG_UPDATE;
+	if (t == deltype)
+		return CT_MSG_DESTROY;
+	return CT_MSG_UNKNOWN;
+}
+
+static int parse_ct_attrs(const struct nlattr **tb, struct ct *ct)
+{
+	static const struct {
+		uint8_t type, attr;
+		uint8_t width; /* 32 or 16 */
+		uint16_t off;
+	} scalars[] = {
+	    {CTA_STATUS, CT_STATUS, 32, offsetof(struct ct, status)},
+	    {CTA_STATUS_MASK, CT_STATUS_MASK, 32, offsetof(struct ct, status_mask)},
+	    {CTA_TIMEOUT, CT_TIMEOUT, 32, offsetof(struct ct, timeout)},
+	    {CTA_MARK, CT_MARK, 32, offsetof(struct ct, mark)},
+	    {CTA_MARK_MASK, CT_MARK_MASK, 32, offsetof(struct ct, mark_mask)},
+	    {CTA_SECMARK, CT_SECMARK, 32, offsetof(struct ct, secmark)},
+	    {CTA_USE, CT_USE, 32, offsetof(struct ct, use)},
+	    {CTA_ID, CT_ID, 32, offsetof(struct ct, id)},
+	    {CTA_ZONE, CT_ZONE, 16, offsetof(struct ct, zone)},
+	};
+	const struct nlattr *sub[TB_MAX];
+	int err;
+
+	for (size_t i = 0; i < sizeof(scalars) / sizeof(scalars[0]); i++) {
+		const struct nlattr *a = tb[scalars[i].type];
+		uint8_t *dst = (uint8_t *)ct + scalars[i].off;
+
+		if (!a)
+			continue;
+		if (scalars[i].width == 32) {
+			uint32_t v = nla_get32be(a);
+
+			memcpy(dst, &v, sizeof(v));
+		} else {
+			uint16_t v = nla_get16be(a);
+
+			memcpy(dst, &v, sizeof(v));
+		}
+		ct_set(ct, scalars[i].attr);
+	}
+	if (tb[CTA_TUPLE_ORIG]) {
+		err = parse_tuple(tb[CTA_TUPLE_ORIG], &ct->orig, ct->family);
+		if (err)
+			return err;
+		ct_set(ct, CT_ORIG);
+	}
+	if (tb[CTA_TUPLE_REPLY]) {
+		err = parse_tuple(tb[CTA_TUPLE_REPLY], &ct->reply, ct->family);
+		if (err)
+			return err;
+		ct_set(ct, CT_REPLY);
+	}
+	if (tb[CTA_TUPLE_MASTER]) {
+		err = parse_tuple(tb[CTA_TUPLE_MASTER], &ct->master, ct->family);
+		if (err)
+			return err;
+		ct_set(ct, CT_MASTER);
+	}
+	if (tb[CTA_PROTOINFO]) {
+		err = parse_protoinfo(tb[CTA_PROTOINFO], ct);
+		if (err)
+			return err;
+	}
+	if (tb[CTA_HELP]) {
+		err = walk_nest(tb[CTA_HELP], &pol_help, sub);
+		if (err)
+			return err;
+		if (sub[CTA_HELP_NAME]) {
+			nla_getstr(sub[CTA_HELP_NAME], ct->helper, sizeof(ct->helper));
+			ct_set(ct, CT_HELPER);
+		}
+	}
+	if (tb[CTA_SECCTX]) {
+		err = walk_nest(tb[CTA_SECCTX], &pol_secctx, sub);
+		if (err)
+			return err;
+		if (sub[CTA_SECCTX_NAME]) {
+			nla_getstr(sub[CTA_SECCTX_NAME], ct->secctx, sizeof(ct->secctx));
+			ct_set(ct, CT_SECCTX);
+		}
+	}
+	for (int i = 0; i < 2; i++) {
+		const struct nlattr *n = tb[i ? CTA_NAT_DST : CTA_NAT_SRC];
+
+		if (!n)
+			continue;
+		err = parse_nat(n, i ? &ct->dnat : &ct->snat);
+		if (err)
+			return err;
+		ct_set(ct, i ? CT_NAT_DST : CT_NAT_SRC);
+	}
+	if (tb[CTA_SEQ_ADJ_ORIG]) {
+		err = parse_u32_triple(
+		    tb[CTA_SEQ_ADJ_ORIG], &pol_seqadj, &ct->seqadj_orig.correction_pos,
+		    &ct->seqadj_orig.offset_before, &ct->seqadj_orig.offset_after);
+		if (err)
+			return err;
+		ct_set(ct, CT_SEQADJ_ORIG);
+	}
+	if (tb[CTA_SEQ_ADJ_REPLY]) {
+		err = parse_u32_triple(
+		    tb[CTA_SEQ_ADJ_REPLY], &pol_seqadj, &ct->seqadj_reply.correction_pos,
+		    &ct->seqadj_reply.offset_before, &ct->seqadj_reply.offset_after);
+		if (err)
+			return err;
+		ct_set(ct, CT_SEQADJ_REPLY);
+	}
+	if (tb[CTA_SYNPROXY]) {
+		err = parse_u32_triple(tb[CTA_SYNPROXY], &pol_synproxy, &ct->synproxy.isn,
+				       &ct->synproxy.its, &ct->synproxy.tsoff);
+		if (err)
+			return err;
+		ct_set(ct, CT_SYNPROXY);
+	}
+	if (tb[CTA_LABELS]) {
+		ct->labels_len = (uint8_t)nla_plen(tb[CTA_LABELS]);
+		memcpy(ct->labels, nla_payload(tb[CTA_LABELS]), ct->labels_len);
+		ct_set(ct, CT_LABELS);
+	}
+	if (tb[CTA_LABELS_MASK]) {
+		memcpy(ct->labels_mask, nla_payload(tb[CTA_LABELS_MASK]),
+		       nla_plen(tb[CTA_LABELS_MASK]));
+		ct_set(ct, CT_LABELS_MASK);
+	}
+	if (tb[CTNL_CTA_TIMESTAMP_EVENT]) {
+		ct->ts_event = nla_get64be(tb[CTNL_CTA_TIMESTAMP_EVENT]);
+		ct_set(ct, CT_TS_EVENT);
+	}
+	return 0;
+}
+
+int ctnl_parse_ct(const struct nlmsghdr *nlh, struct ct *ct, enum ct_msg *kind)
+{
+	const struct nlattr *tb[TB_MAX], *sub[TB_MAX];
+	const struct nfgenmsg *nfg;
+	const uint8_t *attrs;
+	size_t alen;
+	struct nla_walk w;
+	int err;
+
+	memset(ct, 0, sizeof(*ct));
+	err = msg_frame(nlh, CTNL_SUBSYS_CT, &attrs, &alen, &nfg);
+	if (err)
+		return err;
+	ct->family = nfg->nfgen_family;
+	w = (struct nla_walk){.tb = tb, .order = ct->wire_order, .cap = CT_WIRE_MAX, .base = nlh};
+	err = nla_walk(attrs, alen, &pol_ct, &w);
+	if (err)
+		return err;
+	ct->wire_n = w.n;
+	err = parse_ct_attrs(tb, ct);
+	if (err)
+		return err;
+	for (int i = 0; i < 2; i++) {
+		const struct nlattr *c = tb[i ? CTA_COUNTERS_REPLY : CTA_COUNTERS_ORIG];
+
+		if (c && (err = parse_counters(c, ct, i, &w)))
+			return err;
+	}
+	if (tb[CTA_TIMESTAMP]) {
+		struct nla_walk tw = {.tb = sub, .base = nlh};
+
+		err = nla_walk(nla_payload(tb[CTA_TIMESTAMP]), nla_plen(tb[CTA_TIMESTAMP]),
+			       &pol_tstamp, &tw);
+		if (err)
+			return err;
+		if (tw.pad_off >= 0)
+			w.pad_off = tw.pad_off;
+		if (sub[CTA_TIMESTAMP_START]) {
+			ct->ts_start = nla_get64be(sub[CTA_TIMESTAMP_START]);
+			ct_set(ct, CT_TS_START);
+		}
+		if (sub[CTA_TIMESTAMP_STOP]) {
+			ct->ts_stop = nla_get64be(sub[CTA_TIMESTAMP_STOP]);
+			ct_set(ct, CT_TS_STOP);
+		}
+	}
+	/*
+	 * The kernel pads when the payload of a 64-bit attribute would not be
+	 * 8-aligned in its skb; a pad at offset o means the message started at
+	 * (-o) mod 8 there. Remember it so re-encoding pads at the same places.
+	 */
+	if (w.pad_off >= 0)
+		ct->wire_pad = (uint8_t)(1 + ((8 - (w.pad_off & 7)) & 7));
+	if (kind)
+		*kind = msg_kind(nlh, CTNL_MSG_CT_NEW, CTNL_MSG_CT_DELETE);
+	return 0;
+}
+
+int ctnl_parse_exp(const struct nlmsghdr *nlh, struct ct_exp *exp, enum ct_msg *kind)
+{
+	const struct nlattr *tb[TB_MAX], *sub[TB_MAX];
+	const struct nfgenmsg *nfg;
+	const uint8_t *attrs;
+	size_t alen;
+	struct nla_walk w;
+	int err;
+
+	memset(exp, 0, sizeof(*exp));
+	err = msg_frame(nlh, CTNL_SUBSYS_EXP, &attrs, &alen, &nfg);
+	if (err)
+		return err;
+	exp->family = nfg->nfgen_family;
+	w = (struct nla_walk){.tb = tb, .order = exp->wire_order, .cap = sizeof(exp->wire_order)};
+	err = nla_walk(attrs, alen, &pol_exp, &w);
+	if (err)
+		return err;
+	exp->wire_n = w.n;
+	static const struct {
+		uint8_t type, attr;
+	} tuples[] = {
+	    {CTA_EXPECT_MASTER, CT_EXP_MASTER},
+	    {CTA_EXPECT_TUPLE, CT_EXP_TUPLE},
+	    {CTA_EXPECT_MASK, CT_EXP_MASK},
+	};
+	for (size_t i = 0; i < 3; i++) {
+		struct ct_tuple *t = i == 0 ? &exp->master : i == 1 ? &exp->tuple : &exp->mask;
+
+		if (!tb[tuples[i].type])
+			continue;
+		err = parse_tuple(tb[tuples[i].type], t, exp->family);
+		if (err)
+			return err;
+		ct_exp_set(exp, tuples[i].attr);
+	}
+	if (tb[CTA_EXPECT_TIMEOUT]) {
+		exp->timeout = nla_get32be(tb[CTA_EXPECT_TIMEOUT]);
+		ct_exp_set(exp, CT_EXP_TIMEOUT);
+	}
+	if (tb[CTA_EXPECT_ID]) {
+		exp->id = nla_get32be(tb[CTA_EXPECT_ID]);
+		ct_exp_set(exp, CT_EXP_ID);
+	}
+	if (tb[CTA_EXPECT_ZONE]) {
+		exp->zone = nla_get16be(tb[CTA_EXPECT_ZONE]);
+		ct_exp_set(exp, CT_EXP_ZONE);
+	}
+	if (tb[CTA_EXPECT_FLAGS]) {
+		exp->flags = nla_get32be(tb[CTA_EXPECT_FLAGS]);
+		ct_exp_set(exp, CT_EXP_FLAGS);
+	}
+	if (tb[CTA_EXPECT_CLASS]) {
+		exp->class = nla_get32be(tb[CTA_EXPECT_CLASS]);
+		ct_exp_set(exp, CT_EXP_CLASS);
+	}
+	if (tb[CTA_EXPECT_HELP_NAME]) {
+		nla_getstr(tb[CTA_EXPECT_HELP_NAME], exp->helper, sizeof(exp->helper));
+		ct_exp_set(exp, CT_EXP_HELPER);
+	}
+	if (tb[CTA_EXPECT_FN]) {
+		nla_getstr(tb[CTA_EXPECT_FN], exp->fn, sizeof(exp->fn));
+		ct_exp_set(exp, CT_EXP_FN);
+	}
+	if (tb[CTA_EXPECT_NAT]) {
+		err = walk_nest(tb[CTA_EXPECT_NAT], &pol_exp_nat, sub);
+		if (err)
+			return err;
+		if (sub[CTA_EXPECT_NAT_DIR])
+			exp->nat.dir = nla_get32be(sub[CTA_EXPECT_NAT_DIR]);
+		if (sub[CTA_EXPECT_NAT_TUPLE]) {
+			err = parse_tuple(sub[CTA_EXPECT_NAT_TUPLE], &exp->nat.tuple, exp->family);
+			if (err)
+				return err;
+		}
+		ct_exp_set(exp, CT_EXP_NAT);
+	}
+	if (kind)
+		*kind = msg_kind(nlh, CTNL_MSG_EXP_NEW, CTNL_MSG_EXP_DELETE);
+	return 0;
+}
+
+int ctnl_parse_stats_cpu(const struct nlmsghdr *nlh, struct ct_stats *st)
+{
+	const struct nlattr *tb[TB_MAX];
+	const struct nfgenmsg *nfg;
+	const uint8_t *attrs;
+	size_t alen;
+	struct nla_walk w;
+	int err;
+
+	memset(st, 0, sizeof(*st));
+	/* The kernel answers expect-stats requests with subsystem 1 too: accept both. */
+	if ((nlh->nlmsg_type >> 8) != CTNL_SUBSYS_CT && (nlh->nlmsg_type >> 8) != CTNL_SUBSYS_EXP)
+		return -EPROTO;
+	err = msg_frame(nlh, (uint8_t)(nlh->nlmsg_type >> 8), &attrs, &alen, &nfg);
+	if (err)
+		return err;
+	st->cpu = be16toh(nfg->res_id);
+	w = (struct nla_walk){.tb = tb, .order = st->order, .cap = CT_STATS_MAX};
+	err = nla_walk(attrs, alen, &pol_stats, &w);
+	if (err)
+		return err;
+	st->n = w.n;
+	for (int i = 1; i < CT_STATS_MAX; i++) {
+		if (!tb[i])
+			continue;
+		st->value[i] = nla_get32be(tb[i]);
+		st->present |= UINT32_C(1) << i;
+	}
+	return 0;
+}
+
+int ctnl_parse_stats_global(const struct nlmsghdr *nlh, uint32_t *entries, uint32_t *max_entries)
+{
+	const struct nlattr *tb[TB_MAX];
+	const struct nfgenmsg *nfg;
+	const uint8_t *attrs;
+	size_t alen;
+	struct nla_walk w = {.tb = tb};
+	int err = msg_frame(nlh, CTNL_SUBSYS_CT, &attrs, &alen, &nfg);
+
+	if (err)
+		return err;
+	err = nla_walk(attrs, alen, &pol_stats, &w);
+	if (err)
+		return err;
+	if (!tb[CTA_STATS_GLOBAL_ENTRIES])
+		return -EPROTO;
+	*entries = nla_get32be(tb[CTA_STATS_GLOBAL_ENTRIES]);
+	if (max_entries)
+		*max_entries = tb[CTA_STATS_GLOBAL_MAX_ENTRIES]
+				   ? nla_get32be(tb[CTA_STATS_GLOBAL_MAX_ENTRIES])
+				   : 0;
+	return 0;
+}

@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Netlink attribute walker (policy tables) and writer shared by the ctnetlink codec. */
+#include <endian.h>
+#include <errno.h>
+#include <string.h>
+#include <linux/netfilter/nfnetlink.h>
+
+#include "proto/nla.h"
+
+static int nla_check(const struct nla_pol *p, size_t n)
+{
+	switch (p->kind) {
+	case NK_U8:
+		return n == 1 ? 0 : -EINVAL;
+	case NK_U16:
+		return n == 2 ? 0 : -EINVAL;
+	case NK_U32:
+		return n == 4 ? 0 : -EINVAL;
+	case NK_U64:
+		return n == 8 ? 0 : -EINVAL;
+	case NK_BIN:
+		if (n < p->min)
+			return -EINVAL;
+		return n > p->max ? -ERANGE : 0;
+	default:
+		return 0;
+	}
+}
+
+int nla_walk(const void *data, size_t len, const struct nla_policy *pol, struct nla_walk *w)
+{
+	const uint8_t *p = data;
+	size_t off = 0;
+
+	memset(w->tb, 0, (pol->maxtype + 1u) * sizeof(*w->tb));
+	w->n = 0;
+	w->pad_off = -1;
+	while (off < len) {
+		const struct nlattr *a = (const void *)(p + off);
+		uint16_t alen, type;
+		int err;
+
+		if (len - off < NLA_HDRLEN)
+			return -EINVAL;
+		/* The header may sit at any 4-byte offset of a caller buffer: copy it out. */
+		memcpy(&alen, p + off, sizeof(alen));
+		memcpy(&type, p + off + 2, sizeof(type));
+		if (alen < NLA_HDRLEN || alen > len - off)
+			return -EINVAL;
+		type &= NLA_TYPE_MASK;
+		if (pol->padtype && type == pol->padtype && alen == NLA_HDRLEN) {
+			if (w->base)
+				w->pad_off = (int)(p + off - (const uint8_t *)w->base);
+		} else if (type && type <= pol->maxtype && pol->ent[type].kind != NK_NONE) {
+			err = nla_check(&pol->ent[type], alen - NLA_HDRLEN);
+			if (err)
+				return err;
+			w->tb[type] = a;
+			if (w->order && w->n < w->cap)
+				w->order[w->n++] = (uint8_t)type;
+		}
+		/* The last attribute may omit its tail padding. */
+		off += NLA_ALIGN(alen);
+	}
+	return 0;
+}
+
+uint8_t nla_get8(const struct nlattr *a)
+{
+	return *(const uint8_t *)nla_payload(a);
+}
+
+uint16_t nla_get16be(const struct nlattr *a)
+{
+	uint16_t v;
+
+	memcpy(&v, nla_payload(a), sizeof(v));
+	return be16toh(v);
+}
+
+uint32_t nla_get32be(const struct nlattr *a)
+{
+	uint32_t v;
+
+	memcpy(&v, nla_payload(a), sizeof(v));
+	return be32toh(v);
+}
+
+uint64_t nla_get64be(const struct nlattr *a)
+{
+	uint64_t v;
+
+	memcpy(&v, nla_payload(a), sizeof(v));
+	return be64toh(v);
+}
+
+void nla_getstr(const struct nlattr *a, char *dst, size_t cap)
+{
+	const char *s = nla_payload(a);
+	size_t n = nla_plen(a), i;
+
+	for (i = 0; i < n && i + 1 < cap && s[i]; i++)
+		dst[i] = s[i];
+	dst[i] = '\0';
+}
+
+void nlb_init(struct nlb *b, void *buf, size_t cap)
+{
+	b->buf = buf;
+	b->len = 0;
+	b->cap = cap;
+	b->err = 0;
+}
+
+/* Reserve n bytes plus alignment, zeroed; NULL (and sticky -ENOSPC) if they do not fit. */
+static void *nlb_reserve(struct nlb *b, size_t n)
+{
+	size_t need = NLA_ALIGN(n);
+	void *p;
+
+	if (b->err || need > b->cap - b->len) {
+		b->err = -ENOSPC;
+		return NULL;
+	}
+	p = b->buf + b->len;
+	memset(p, 0, need);
+	b->len += need;
+	return p;
+}
+
+void nlb_msg(struct nlb *b, uint16_t type, uint16_t flags, uint32_t seq, uint32_t portid,
+	     uint8_t family, uint16_t res_id)
+{
+	struct nlmsghdr *nlh = nlb_reserve(b, NLMSG_HDRLEN);
+	struct nfgenmsg *nfg;
+
+	if (!nlh)
+		return;
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = flags;
+	nlh->nlmsg_seq = seq;
+	nlh->nlmsg_pid = portid;
+	nfg = nlb_reserve(b, sizeof(*nfg));
+	if (!nfg)
+		return;
+	nfg->nfgen_family = family;
+	nfg->version = NFNETLINK_V0;
+	nfg->res_id = htobe16(res_id);
+}
+
+int nlb_end(struct nlb *b)
+{
+	struct nlmsghdr *nlh = (void *)b->buf;
+
+	if (b->err)
+		return b->err;
+	if (b->len > UINT32_MAX)
+		return -ENOSPC;
+	nlh->nlmsg_len = (uint32_t)b->len;
+	return (int)b->len;
+}
+
+void nlb_put(struct nlb *b, uint16_t type, const void *data, size_t n)
+{
+	struct nlattr *a;
+
+	if (n > UINT16_MAX - NLA_HDRLEN) {
+		b->err = -ENOSPC;
+		return;
+	}
+	a = nlb_reserve(b, NLA_HDRLEN + n);
+	if (!a)
+		return;
+	a->nla_len = (uint16_t)(NLA_HDRLEN + n);
+	a->nla_type = type;
+	if (n)
+		memcpy((uint8_t *)a + NLA_HDRLEN, data, n);
+}
+
+void nlb_u8(struct nlb *b, uint16_t type, uint8_t v)
+{
+	nlb_put(b, type, &v, sizeof(v));
+}
+
+void nlb_u16be(struct nlb *b, uint16_t type, uint16_t v)
+{
+	v = htobe16(v);
+	nlb_put(b, type, &v, sizeof(v));
+}
+
+void nlb_u32be(struct nlb *b, uint16_t type, uint32_t v)
+{
+	v = htobe32(v);
+	nlb_put(b, type, &v, sizeof(v));
+}
+
+void nlb_u64be(struct nlb *b, uint16_t type, uint64_t v)
+{
+	v = htobe64(v);
+	nlb_put(b, type, &v, sizeof(v));
+}
+
+void nlb_str(struct nlb *b, uint16_t type, const char *s)
+{
+	nlb_put(b, type, s, strlen(s) + 1);
+}
+
+size_t nlb_nest(struct nlb *b, uint16_t type)
+{
+	size_t off = b->len;
+
+	/* The kernel's nla_nest_start marks nests; do the same so re-encoding matches. */
+	nlb_put(b, type | NLA_F_NESTED, NULL, 0);
+	return off;
+}
+
+void nlb_nest_end(struct nlb *b, size_t off)
+{
+	struct nlattr *a;
+	size_t n;
+
+	if (b->err)
+		return;
+	n = b->len - off;
+	if (n > UINT16_MAX) {
+		b->err = -ENOSPC;
+		return;
+	}
+	a = (void *)(b->buf + off);
+	a->nla_len = (uint16_t)n;
+}

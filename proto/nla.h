@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Netlink attributes, proto-internal: one policy-driven walker and a bounds-checked writer. */
+#ifndef CTBOX_PROTO_NLA_H
+#define CTBOX_PROTO_NLA_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/netlink.h>
+
+/* What a policy entry accepts. NK_NONE entries are skipped like unknown types. */
+enum nla_kind {
+	NK_NONE = 0,
+	NK_U8,	 /* exactly 1 byte */
+	NK_U16,	 /* exactly 2 bytes */
+	NK_U32,	 /* exactly 4 bytes */
+	NK_U64,	 /* exactly 8 bytes */
+	NK_BIN,	 /* min..max bytes */
+	NK_STR,	 /* any length; copied with truncation */
+	NK_NEST, /* attribute stream, validated by its own policy when decoded */
+};
+
+struct nla_pol {
+	uint8_t kind;
+	uint8_t min, max; /* NK_BIN only */
+};
+
+/* One attribute nest: entries indexed by type, 1..maxtype. */
+struct nla_policy {
+	uint16_t maxtype;
+	/* Zero-length attributes of this type are 64-bit alignment padding (0: none). */
+	uint16_t padtype;
+	const struct nla_pol *ent;
+};
+
+/* Walker output: tb[type] for every accepted type, arrival order of accepted types. */
+struct nla_walk {
+	const struct nlattr **tb; /* caller array of maxtype + 1, cleared by the walker */
+	uint8_t *order;		  /* may be NULL */
+	uint8_t cap, n;
+	const void *base; /* message start, to locate padding (may be NULL) */
+	int pad_off;	  /* offset from base of the last pad seen, -1 if none */
+};
+
+/*
+ * Walk len bytes of attributes at data against pol. Unknown types and types
+ * above maxtype are skipped; a header or payload that does not fit, or a
+ * payload length the policy refuses, gives -EINVAL (-ERANGE for a binary
+ * longer than max). Later duplicates win, as in the kernel.
+ */
+int nla_walk(const void *data, size_t len, const struct nla_policy *pol, struct nla_walk *w);
+
+static inline const void *nla_payload(const struct nlattr *a)
+{
+	return (const uint8_t *)a + NLA_HDRLEN;
+}
+
+static inline size_t nla_plen(const struct nlattr *a)
+{
+	return a->nla_len - NLA_HDRLEN;
+}
+
+uint8_t nla_get8(const struct nlattr *a);
+uint16_t nla_get16be(const struct nlattr *a);
+uint32_t nla_get32be(const struct nlattr *a);
+uint64_t nla_get64be(const struct nlattr *a);
+/* Copy a string attribute into dst[cap] up to its first NUL, truncating, always terminated. */
+void nla_getstr(const struct nlattr *a, char *dst, size_t cap);
+
+/* Writer: errors are sticky so callers check once at the end. */
+struct nlb {
+	uint8_t *buf;
+	size_t len, cap;
+	int err; /* 0 or -ENOSPC */
+};
+
+void nlb_init(struct nlb *b, void *buf, size_t cap);
+/* Start a message: nlmsghdr + nfgenmsg. */
+void nlb_msg(struct nlb *b, uint16_t type, uint16_t flags, uint32_t seq, uint32_t portid,
+	     uint8_t family, uint16_t res_id);
+/* Finish the message: set nlmsg_len. Returns the length or the sticky -errno. */
+int nlb_end(struct nlb *b);
+void nlb_put(struct nlb *b, uint16_t type, const void *data, size_t n);
+void nlb_u8(struct nlb *b, uint16_t type, uint8_t v);
+void nlb_u16be(struct nlb *b, uint16_t type, uint16_t v);
+void nlb_u32be(struct nlb *b, uint16_t type, uint32_t v);
+void nlb_u64be(struct nlb *b, uint16_t type, uint64_t v);
+void nlb_str(struct nlb *b, uint16_t type, const char *s);
+/* Open a nest; returns its offset for nlb_nest_end. */
+size_t nlb_nest(struct nlb *b, uint16_t type);
+void nlb_nest_end(struct nlb *b, size_t off);
+
+#endif

@@ -1,0 +1,269 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# -o json (a ctbox extension): every line parses, and its fields say what the reference's
+# text output says about the same entries (doc/json.md names the keys).
+#
+#   +------------------------------------------------------------------+
+#   | netns "json": the reference table (every protocol, NAT, zones,   |
+#   |   marks, labels, real lo traffic: ct_reference_table)            |
+#   |   $CONNTRACK -L/-G/-E/-S/-C -o json   vs   $ORACLE ... -o extended,id,labels |
+#   +------------------------------------------------------------------+
+#
+# Run: CONNTRACK=<builddir>/conntrack test/diff/json.sh. With TEST_HOST=1 only the text side
+# is exercised (the reference has no JSON). Root only (77 otherwise).
+. "$(dirname "$0")/../lib/netns.sh"
+ns_private_etc "$@"
+. "$(dirname "$0")/../lib/testing.sh"
+. "$(dirname "$0")/../lib/ctdiff.sh"
+. "$(dirname "$0")/../lib/diff-cmds.sh"
+
+ct_labelmap
+ns_new CT_NS json
+NS=$CT_NS
+ct_reference_table >/dev/null 2>&1
+
+# jcheck MODE TEXTFILE JSONFILE: compare; prints one line per problem, nothing when equal.
+cat >"$CT_WORK/jcheck.py" <<-'EOF'
+import json, re, sys
+
+PORTS = {"tcp", "udp", "udplite", "sctp", "dccp"}
+
+def tuple_of(words, proto):
+    t = {}
+    for w in words:
+        k, v = w.split("=", 1)
+        if k in ("src", "dst"):
+            t[k] = v
+        elif k in ("sport", "dport") and proto in PORTS:
+            t["proto-%s-port" % ("src" if k == "sport" else "dst")] = int(v)
+        elif k in ("type", "code", "id") and proto in ("icmp", "icmpv6"):
+            t["proto-icmp-" + k] = int(v)
+        elif k in ("srckey", "dstkey"):
+            t["proto-%s-port" % k[:3]] = int(v, 16)
+        elif k == "zone-orig" or k == "zone-reply":
+            t["zone"] = int(v)
+    return t
+
+def parse_text(line):
+    """One `-o extended,id,labels` line (optionally with an event prefix) -> dict."""
+    e = {}
+    m = re.match(r"^ *\[(NEW|UPDATE|DESTROY)\] ", line)
+    if m:
+        e["event"] = m.group(1).lower()
+        line = line[m.end():]
+    line = re.sub(r" \[USERSPACE\] portid=\d+( progname=\S+)?$", "", line)
+    w = line.split()
+    e["family"], e["proto-name"] = w[0], w[2]
+    e["proto-num"] = int(w[3])
+    rest = w[4:]
+    if rest and rest[0].isdigit():
+        e["timeout"] = int(rest[0])
+        rest = rest[1:]
+    if rest and "=" not in rest[0] and not rest[0].startswith("["):
+        e["state"] = rest[0]
+        rest = rest[1:]
+    # Split into original part, reply part, meta part: the second src= starts the reply.
+    srcs = [i for i, x in enumerate(rest) if x.startswith("src=")]
+    o, r = rest[srcs[0]:srcs[1]], rest[srcs[1]:]
+    e["unreplied"] = "[UNREPLIED]" in o
+    def counters(part):
+        c = {}
+        for x in part:
+            if x.startswith("packets="):
+                c["packets"] = int(x[8:])
+            if x.startswith("bytes="):
+                c["bytes"] = int(x[6:])
+        return c
+    rt = [x for x in r if re.match(r"^(src|dst|sport|dport|type|code|id|srckey|dstkey|zone-reply)=", x)]
+    # The reply tuple ends where meta starts (after counters/zone-reply/flags).
+    cut = 0
+    for i, x in enumerate(r):
+        if re.match(r"^(src|dst|sport|dport|type|code|srckey|dstkey|packets|bytes|zone-reply)=", x):
+            cut = i + 1
+        elif x.startswith("id=") and e["proto-name"] in ("icmp", "icmpv6") and i < 8:
+            cut = i + 1
+        else:
+            break
+    e["orig"] = tuple_of([x for x in o if "=" in x and not x.startswith(("packets=", "bytes="))], e["proto-name"])
+    e["reply"] = tuple_of([x for x in r[:cut] if not x.startswith(("packets=", "bytes="))], e["proto-name"])
+    e["corig"], e["creply"] = counters(o), counters(r[:cut])
+    meta = r[cut:]
+    e["assured"] = "[ASSURED]" in meta
+    for x in meta:
+        if "=" in x:
+            k, v = x.split("=", 1)
+            if k in ("mark", "zone", "use", "id", "delta-time", "secmark"):
+                e[k] = int(v)
+            elif k == "labels":
+                e["label-names"] = v.split(",")
+    return e
+
+def nat_of(e):
+    """The NAT conntrack's --src-nat/--dst-nat filters see (doc/json.md)."""
+    n, o, r = {}, e["orig"], e["reply"]
+    ports = e["proto-name"] in PORTS
+    if r.get("dst") != o.get("src") or (ports and r.get("proto-dst-port") != o.get("proto-src-port")):
+        n["src"] = {"addr": r["dst"]}
+        if ports:
+            n["src"]["port"] = r["proto-dst-port"]
+    if r.get("src") != o.get("dst") or (ports and r.get("proto-src-port") != o.get("proto-dst-port")):
+        n["dst"] = {"addr": r["src"]}
+        if ports:
+            n["dst"]["port"] = r["proto-src-port"]
+    return n
+
+def compare(t, j, where, problems):
+    def want(key, tv, jv):
+        if tv != jv:
+            problems.append("%s: %s: text says %r, json says %r" % (where, key, tv, jv))
+    want("family", t["family"], j.get("family"))
+    want("proto-num", t["proto-num"], j.get("proto-num"))
+    if "event" in t:
+        want("event", t["event"], j.get("event"))
+    want("tuple-orig", t["orig"], {k: v for k, v in j.get("tuple-orig", {}).items() if k != "proto-num"})
+    want("tuple-reply", t["reply"], {k: v for k, v in j.get("tuple-reply", {}).items() if k != "proto-num"})
+    if t["corig"]:
+        want("counters-orig", t["corig"], j.get("counters-orig"))
+        want("counters-reply", t["creply"], j.get("counters-reply"))
+    for k in ("mark", "zone", "use", "id"):
+        want(k, t.get(k), j.get(k))
+    # Both tick between the two listings.
+    for k in ("timeout", "delta-time"):
+        if k in t and (not isinstance(j.get(k), int) or abs(t[k] - j[k]) > 2):
+            want(k + " (+-2)", t[k], j.get(k))
+    names = j.get("status-names", [])
+    want("assured", t["assured"], "assured" in names)
+    if "event" not in t:
+        want("seen-reply", not t["unreplied"], "seen-reply" in names)
+    if "state" in t:
+        pi = j.get("protoinfo", {})
+        want("state", t["state"], pi.get("tcp-state") or pi.get("sctp-state") or pi.get("dccp-state"))
+    if "label-names" in t:
+        want("label-names", t["label-names"], j.get("label-names"))
+    if "event" not in t or t["event"] == "new":
+        want("nat", nat_of(t), j.get("nat", {}))
+
+def load_json(path, problems):
+    out = []
+    for n, line in enumerate(open(path), 1):
+        try:
+            out.append(json.loads(line))
+        except ValueError as err:
+            problems.append("json line %d does not parse (%s): %s" % (n, err, line.strip()[:200]))
+    return out
+
+mode, tpath, jpath = sys.argv[1:4]
+problems = []
+texts = [parse_text(l.rstrip("\n")) for l in open(tpath) if l.strip()]
+if mode == "text":
+    print(len(texts))
+    sys.exit(0)
+js = load_json(jpath, problems)
+if len(js) != len(texts):
+    problems.append("%d text lines but %d json lines" % (len(texts), len(js)))
+if mode == "by-id":
+    byid = {j.get("id"): j for j in js}
+    for t in texts:
+        j = byid.get(t.get("id"))
+        if j is None:
+            problems.append("id %s: no json object" % t.get("id"))
+        else:
+            compare(t, j, "id %s" % t.get("id"), problems)
+else:   # in order (events)
+    for i, (t, j) in enumerate(zip(texts, js)):
+        compare(t, j, "event %d" % (i + 1), problems)
+print("\n".join(problems))
+EOF
+
+jcheck()
+{
+	python3 "$CT_WORK/jcheck.py" "$@"
+}
+
+# The text side must parse whatever the reference prints (this runs in TEST_HOST mode too).
+ref -L -o extended,id,labels >"$CT_WORK/l.txt" 2>/dev/null
+check "reference text parses: one record per entry" "$(ref -C)" \
+	"$(jcheck text "$CT_WORK/l.txt" /dev/null)"
+
+if ! ours_only; then
+	echo "SKIP: -o json (a ctbox extension; the reference has none)"
+	testing_done
+fi
+
+echo "== -L -o json"
+ip netns exec "$NS" timeout 10 "$CONNTRACK" -L -o json >"$CT_WORK/l.json" 2>"$CT_WORK/l.err" || true
+ref -L -o extended,id,labels >"$CT_WORK/l.txt" 2>/dev/null
+check "-L -o json: fields match the text output of the same entries" "" \
+	"$(jcheck by-id "$CT_WORK/l.txt" "$CT_WORK/l.json")"
+check "-L -o json: summary on stderr as for text" \
+	"conntrack vVERSION: $(ref -C) flow entries have been shown." "$(ct_normalise <"$CT_WORK/l.err")"
+for f in "-p tcp" "-f ipv6" "-m 16" "--src-nat" "-w 42" "-l foo"; do
+	# shellcheck disable=SC2086
+	ip netns exec "$NS" timeout 10 "$CONNTRACK" -L $f -o json >"$CT_WORK/f.json" 2>/dev/null || true
+	# shellcheck disable=SC2086
+	ref -L $f -o extended,id,labels >"$CT_WORK/f.txt" 2>/dev/null
+	check "-L $f -o json: same entries, same fields" "" \
+		"$(jcheck by-id "$CT_WORK/f.txt" "$CT_WORK/f.json")"
+done
+
+echo "== -G -o json"
+G="-p tcp -s 192.0.2.1 -d 198.51.100.1 --sport 40000 --dport 443"
+# shellcheck disable=SC2086
+{
+ip netns exec "$NS" timeout 10 "$CONNTRACK" -G $G -o json >"$CT_WORK/g.json" 2>/dev/null || true
+ref -G $G -o extended,id,labels >"$CT_WORK/g.txt" 2>/dev/null
+}
+check "-G -o json" "" "$(jcheck by-id "$CT_WORK/g.txt" "$CT_WORK/g.json")"
+
+echo "== -E -o json"
+ns_bg "$NS" timeout -s INT -k 5 60 "$CONNTRACK" -E -o json >"$CT_WORK/e.json" 2>/dev/null
+p_us=$!
+ns_bg "$NS" timeout -s INT -k 5 60 "$ORACLE" -E -o extended,id >"$CT_WORK/e.txt" 2>/dev/null
+p_ref=$!
+wait_listeners "$NS" 2
+{
+	ref -I -p tcp -s 9.9.9.1 -d 9.9.9.2 --sport 1 --dport 2 --state ESTABLISHED -t 50 -m 3
+	ref -I -p udp -s 9.9.9.1 -d 9.9.9.3 --sport 5 --dport 6 -t 60 --src-nat 9.9.9.9:7
+	ref -U -s 9.9.9.1 -p tcp -m 5
+	ref -D -s 9.9.9.1
+	ip netns exec "$NS" python3 "$CT_LIB/traffic.py"
+} >/dev/null 2>&1
+sleep 0.5
+stop_pid "$p_us"
+stop_pid "$p_ref"
+check "-E -o json: every event, fields match the reference's text events" "" \
+	"$(jcheck in-order "$CT_WORK/e.txt" "$CT_WORK/e.json")"
+check "-E -o json: events seen" "yes" "$([ -s "$CT_WORK/e.txt" ] && echo yes)"
+
+echo "== -S and -C -o json"
+ip netns exec "$NS" timeout 10 "$CONNTRACK" -S -o json >"$CT_WORK/s.json" 2>&1 || true
+ref -S >"$CT_WORK/s.txt" 2>/dev/null
+check "-S -o json: one object per cpu, same keys as the text" "" "$(python3 - "$CT_WORK/s.txt" "$CT_WORK/s.json" <<-'EOF'
+import json, sys
+txt = [dict(w.split("=", 1) for w in l.split() if "=" in w) for l in open(sys.argv[1]) if l.strip()]
+problems = []
+js = []
+for l in open(sys.argv[2]):
+    try:
+        js.append(json.loads(l))
+    except ValueError:
+        problems.append("does not parse: " + l.strip())
+if len(js) != len(txt):
+    problems.append("%d cpus in text, %d json objects" % (len(txt), len(js)))
+for t, j in zip(txt, js):
+    if sorted(t) != sorted(j):
+        problems.append("keys: text %s json %s" % (sorted(t), sorted(j)))
+    if str(j.get("cpu")) != t.get("cpu"):
+        problems.append("cpu %s vs %s" % (t.get("cpu"), j.get("cpu")))
+print("\n".join(problems))
+EOF
+)"
+n=$(ref -C)
+got=$(ip netns exec "$NS" timeout 10 "$CONNTRACK" -C -o json 2>&1 || true)
+check "-C -o json: parses and carries the count" "$n" "$(python3 -c '
+import json, sys
+v = json.loads(sys.argv[1])
+print(v if isinstance(v, int) else ",".join(str(x) for x in v.values() if isinstance(x, int)))
+' "$got" 2>&1 | tail -n 1)"
+
+testing_done

@@ -1,0 +1,259 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Twin-namespace differential helpers for the commands that change the table (-I -A -U -D -R ...).
+#
+# Source after netns.sh, testing.sh and ctdiff.sh. Two namespaces hold the same table: the
+# reference acts in $NS_REF, the binary under test in $NS_US; both tables are then listed by
+# the REFERENCE, so a printer bug in the binary under test cannot hide a codec bug.
+#
+#   twin_new                  make $NS_REF and $NS_US (lo up, acct+timestamp on)
+#   twin_each CMD...          run CMD NS for NS in both namespaces (setup functions)
+#   twin_reset                flush both tables, then run the test's `twin_fill NS` in each
+#   twin_cmd NAME ARG...      twin_reset, run `conntrack ARG...` with the reference in $NS_REF
+#                             and the binary under test in $NS_US; compare stdout (entry lines
+#                             normalised and sorted), stderr, exit code and the table afterwards
+#   twin_cmd_keep NAME ARG... the same without twin_reset (a sequence of commands on one table)
+#   ours_is NAME WANT ARG...  for a documented ctbox fix / 1.4.9 behaviour: run the binary under
+#                             test in $NS_US (after twin_reset) and compare its record
+#                             (ct_record format, no table) with the string WANT (printf %b);
+#                             with TEST_HOST=1 the reference cannot meet it: reported as SKIP
+#   ct_record NS BIN ARG...   one record (stdout normalised+sorted, stderr, exit)
+#   ct_table NS               the table as the reference sees it (normalised, sorted) + count
+#   ct_norm                   filter: replace what ticks or is random (timeouts, ids,
+#                             delta-time, portids, timestamps) by fixed words
+#   ours_only                 true when the binary under test is not the reference
+#
+# Env: CTBOX_FIX_SKIP=1 also skips ours_is checks when testing ctbox (never needed normally).
+
+twin_new()
+{
+	ns_new NS_REF ref
+	ns_new NS_US us
+	CT_NS=$NS_REF
+}
+
+twin_each()
+{
+	"$@" "$NS_REF"
+	"$@" "$NS_US"
+}
+
+ours_only()
+{
+	[ "$CONNTRACK" != "$ORACLE" ]
+}
+
+twin_reset()
+{
+	local ns
+	for ns in "$NS_REF" "$NS_US"; do
+		ip netns exec "$ns" "$ORACLE" -F >/dev/null 2>&1
+		if declare -F twin_fill >/dev/null; then
+			twin_fill "$ns" >/dev/null 2>&1
+		fi
+	done
+}
+
+# Everything that differs between two runs of the same command on twin tables:
+# the remaining timeout (it ticks), conntrack ids (random per entry), delta-time, the
+# [USERSPACE] port id (random per socket), event/expectation timestamps and kernel timestamps.
+ct_norm()
+{
+	sed -E \
+		-e 's/^(\[[0-9]+\.[0-9]+ *\]\t)/[TS]\t/' \
+		-e 's/^( *\[[A-Z]+\] )?(ipv[46] +[0-9]+ )?([a-z0-9-]+ +[0-9]+) [0-9]+ /\1\2\3 T /' \
+		-e 's/ id=[0-9]+/ id=ID/g' \
+		-e 's/ delta-time=[0-9]+/ delta-time=D/g' \
+		-e 's/portid=[0-9]+/portid=P/g' \
+		-e 's/ \[start=[^]]*\]/ [start=S]/; s/ \[stop=[^]]*\]/ [stop=S]/' \
+		-e 's/ -t [0-9]+/ -t T/' \
+		-e 's#<timeout>[0-9]+</timeout>#<timeout>T</timeout>#g' \
+		-e 's#<id>[0-9]+</id>#<id>ID</id>#g' \
+		-e 's#<deltatime>[0-9]+</deltatime>#<deltatime>D</deltatime>#g' \
+		-e 's#<when>.*</when>#<when>W</when>#g' \
+		-e 's#<(start|stop)>[0-9]+</(start|stop)>#<\1>S</\2>#g'
+}
+
+# Normalise an expectation line: timeout is the first field after an optional event prefix.
+exp_norm()
+{
+	sed -E \
+		-e 's/^(\[[0-9]+\.[0-9]+ *\]\t)/[TS]\t/' \
+		-e 's/^(\[TS\]\t)?( *\[[A-Z]+\] )?[0-9]+ proto=/\1\2T proto=/' \
+		-e 's#<timeout>[0-9]+</timeout>#<timeout>T</timeout>#g' \
+		-e 's#<when>.*</when>#<when>W</when>#g'
+}
+
+# ct_record NS BIN ARG...: stdout (normalised, sorted: dump order follows a per-namespace
+# hash), stderr, exit code. Reads stdin from $CT_STDIN when set (for -R -).
+ct_record()
+{
+	local ns=$1 bin=$2 rc
+	shift 2
+	set +e
+	# A hang must fail the case (exit 124), not the whole run.
+	ip netns exec "$ns" timeout -k 2 "${CT_CMD_TIMEOUT:-10}" "$bin" "$@" >"$CT_WORK/r.out" \
+		2>"$CT_WORK/r.err" <"${CT_STDIN:-/dev/null}"
+	rc=$?
+	set -e
+	{
+		ct_norm <"$CT_WORK/r.out" | LC_ALL=C sort
+		echo "--- stderr"
+		cat "$CT_WORK/r.err"
+		echo "--- exit $rc"
+	} | ct_normalise
+}
+
+ct_table()
+{
+	echo "--- table"
+	ip netns exec "$1" "$ORACLE" -L -o extended,labels 2>/dev/null | ct_norm | LC_ALL=C sort
+	echo "--- count"
+	ip netns exec "$1" "$ORACLE" -C 2>&1
+}
+
+twin_compare()
+{
+	local name=$1
+	if cmp -s "$CT_WORK/t.ref" "$CT_WORK/t.us"; then
+		testing_pass "$name"
+	else
+		testing_fail "$name" "$CT_WORK/t.ref" "$CT_WORK/t.us"
+	fi
+}
+
+twin_cmd_keep()
+{
+	local name=${1:-${*:2}}
+	shift
+	{ ct_record "$NS_REF" "$ORACLE" "$@"; ct_table "$NS_REF"; } >"$CT_WORK/t.ref"
+	{ ct_record "$NS_US" "$CONNTRACK" "$@"; ct_table "$NS_US"; } >"$CT_WORK/t.us"
+	if grep -q '^--- exit 139$' "$CT_WORK/t.ref"; then
+		echo "NOTE: $name: the reference crashed (SIGSEGV); compared as is"
+	fi
+	twin_compare "$name"
+}
+
+twin_cmd()
+{
+	twin_reset
+	twin_cmd_keep "$@"
+}
+
+# ours_is NAME WANT ARG...: WANT is the full record (stdout, "--- stderr", stderr,
+# "--- exit N"), after ct_norm and the version normalisation ("conntrack vVERSION").
+ours_is()
+{
+	local name=$1 want=$2
+	shift 2
+	if ! ours_only || [ -n "$CTBOX_FIX_SKIP" ]; then
+		echo "SKIP: $name (ctbox fix / 1.4.9 behaviour; the 1.4.7 reference differs)"
+		return 0
+	fi
+	twin_reset
+	printf '%b' "$want" >"$CT_WORK/t.ref"
+	ct_record "$NS_US" "$CONNTRACK" "$@" >"$CT_WORK/t.us"
+	twin_compare "$name"
+}
+
+# check NAME WANT GOT: a plain comparison of two strings (for values computed by the test).
+check()
+{
+	printf '%s\n' "$2" >"$CT_WORK/c.want"
+	printf '%s\n' "$3" >"$CT_WORK/c.got"
+	if cmp -s "$CT_WORK/c.want" "$CT_WORK/c.got"; then
+		testing_pass "$1"
+	else
+		testing_fail "$1" "$CT_WORK/c.want" "$CT_WORK/c.got"
+	fi
+}
+
+# Wait (bounded, 5 s) until NS has WANT netfilter netlink sockets subscribed to multicast
+# groups: an event listener is ready once its socket shows up in /proc/net/netlink with
+# groups != 0 (port ids are not pids, so subscribed sockets are counted).
+nl_listeners()
+{
+	ip netns exec "$1" awk '$2 == 12 && $4 != "00000000" { n++ } END { print n + 0 }' \
+		/proc/net/netlink
+}
+
+wait_listeners()
+{
+	local ns=$1 want=$2 i
+	for i in $(seq 100); do
+		[ "$(nl_listeners "$ns")" -ge "$want" ] && return 0
+		sleep 0.05
+	done
+	# Not fatal: a listener that died at start shows up in the comparison that follows.
+	echo "NOTE: timeout waiting for $want netlink listeners in $ns" >&2
+	return 0
+}
+
+# stop_pid PID: SIGINT, then wait (bounded); SIGKILL if it hangs. Only our own pids.
+stop_pid()
+{
+	local p=$1 i
+	kill -INT "$p" 2>/dev/null || true
+	for i in $(seq 100); do
+		kill -0 "$p" 2>/dev/null || break
+		sleep 0.05
+	done
+	kill -KILL "$p" 2>/dev/null || true
+	set +e
+	wait "$p"
+	CT_LAST_RC=$?
+	set -e
+}
+
+# The 1.4.9 rule for what -U prints: each updated entry once, as the reference lists it
+# afterwards with the same selection (LISTARGS), use=2 because the GET holds a reference.
+# Writes the expected stdout to $CT_WORK/upd.want.
+upd_want()
+{
+	ip netns exec "$1" "$ORACLE" -L $2 2>/dev/null | sed 's/ use=1$/ use=2/; s/ use=1 / use=2 /' |
+		ct_norm | LC_ALL=C sort >"$CT_WORK/upd.want"
+}
+
+# ours_update NAME LISTARGS ARG...: the binary under test alone (1.4.9 behaviour the 1.4.7
+# reference cannot show): stdout = upd_want, summary counts those lines, exit 0.
+ours_update()
+{
+	local name=$1 list=$2 n
+	shift 2
+	if ! ours_only; then
+		echo "SKIP: $name (1.4.9 behaviour; the 1.4.7 reference differs)"
+		return 0
+	fi
+	twin_reset
+	ct_record "$NS_US" "$CONNTRACK" "$@" >"$CT_WORK/t.us"
+	upd_want "$NS_US" "$list"
+	n=$(wc -l <"$CT_WORK/upd.want")
+	{
+		cat "$CT_WORK/upd.want"
+		echo "--- stderr"
+		echo "conntrack vVERSION: $n flow entries have been updated."
+		echo "--- exit 0"
+	} >"$CT_WORK/t.ref"
+	twin_compare "$name"
+}
+
+# twin_update NAME LISTARGS ARG...: -U selecting several entries. Summary line, exit code and
+# the table afterwards must match the reference; stdout must follow the 1.4.9 rule (upd_want).
+twin_update()
+{
+	local name=$1 list=$2
+	shift 2
+	twin_reset
+	{ ct_record "$NS_REF" "$ORACLE" "$@" | sed -n '/^--- stderr$/,$p'; ct_table "$NS_REF"; } \
+		>"$CT_WORK/t.ref"
+	ct_record "$NS_US" "$CONNTRACK" "$@" >"$CT_WORK/us.rec"
+	{ sed -n '/^--- stderr$/,$p' "$CT_WORK/us.rec"; ct_table "$NS_US"; } >"$CT_WORK/t.us"
+	twin_compare "$name: summary, exit, table"
+	if ! ours_only; then
+		echo "SKIP: $name: stdout (1.4.7 ACK desync drops lines)"
+		return 0
+	fi
+	upd_want "$NS_US" "$list"
+	sed '/^--- stderr$/,$d' "$CT_WORK/us.rec" >"$CT_WORK/t.us"
+	cp "$CT_WORK/upd.want" "$CT_WORK/t.ref"
+	twin_compare "$name: each updated entry printed once"
+}

@@ -1,0 +1,130 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Build and run every test suite (plain and ASan/UBSan builds, musl check, quick bench).
+#
+# Ends with one line "N passed, N failed[, N skipped]"; exits non-zero if anything failed.
+# Counts come from meson's testlog.json, one per test, plus one per extra step (builds,
+# musl check, bench). Env: BUILD (default build-test), BUILD_ASAN (default build-asan),
+# SUITES (default: all suites), SKIP_ASAN=1, SKIP_BENCH=1.
+
+cd "$(dirname "$0")/.." || exit 1
+
+BUILD=${BUILD:-build-test}
+BUILD_ASAN=${BUILD_ASAN:-build-asan}
+TALLY=$(mktemp /tmp/ctbox-tally.XXXXXX)
+trap 'rm -f "$TALLY"' EXIT
+
+# record pass|fail|skip NAME
+record()
+{
+	echo "$1 $2" >>"$TALLY"
+	echo "== $1: $2"
+}
+
+setup()
+{
+	dir=$1
+	shift
+	if [ -f "$dir/build.ninja" ]; then
+		meson setup --reconfigure "$dir" "$@"
+	else
+		meson setup "$dir" "$@"
+	fi
+}
+
+count_log()
+{
+	python3 - "$1" "$2" >>"$TALLY" <<'PY'
+import json, sys
+path, tag = sys.argv[1], sys.argv[2]
+with open(path) as f:
+    for line in f:
+        line = line.strip()
+        if not line:
+            continue
+        t = json.loads(line)
+        r = t.get("result", "ERROR")
+        kind = {"OK": "pass", "EXPECTEDFAIL": "pass", "SKIP": "skip"}.get(r, "fail")
+        print(kind, "%s:%s:%s" % (tag, "+".join(t.get("suite", [])), t.get("name", "?")))
+PY
+}
+
+# run_suites DIR TAG: meson test over the suites; counts from its testlog.json.
+run_suites()
+{
+	dir=$1
+	tag=$2
+	log=$dir/meson-logs/testlog.json
+	rm -f "$log"
+	# shellcheck disable=SC2086
+	meson test -C "$dir" --print-errorlogs $SUITE_ARGS
+	if [ -f "$log" ]; then
+		count_log "$log" "$tag"
+	else
+		record fail "$tag: meson test produced no testlog.json"
+	fi
+}
+
+build()
+{
+	dir=$1
+	tag=$2
+	shift 2
+	if setup "$dir" "$@" && ninja -C "$dir"; then
+		record pass "$tag: build"
+		return 0
+	fi
+	record fail "$tag: build"
+	return 1
+}
+
+SUITE_ARGS=
+for s in ${SUITES:-}; do
+	SUITE_ARGS="$SUITE_ARGS --suite $s"
+done
+
+if build "$BUILD" plain; then
+	run_suites "$BUILD" plain
+fi
+
+if [ -z "${SKIP_ASAN:-}" ]; then
+	if build "$BUILD_ASAN" asan -Db_sanitize=address,undefined -Db_lundef=false; then
+		UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1} \
+			ASAN_OPTIONS=${ASAN_OPTIONS:-halt_on_error=1:detect_leaks=1} \
+			run_suites "$BUILD_ASAN" asan
+	fi
+fi
+
+if [ -f test/musl-check.sh ]; then
+	sh test/musl-check.sh
+	rc=$?
+	case $rc in
+	0) record pass "musl-check" ;;
+	77) record skip "musl-check" ;;
+	*) record fail "musl-check (exit $rc)" ;;
+	esac
+fi
+
+if [ -z "${SKIP_BENCH:-}" ] && [ -f test/bench/bench-list.sh ]; then
+	BUILDDIR=$BUILD bash test/bench/bench-list.sh --quick
+	rc=$?
+	case $rc in
+	0) record pass "bench --quick" ;;
+	77) record skip "bench --quick" ;;
+	*) record fail "bench --quick (exit $rc)" ;;
+	esac
+fi
+
+pass=$(grep -c '^pass ' "$TALLY")
+fail=$(grep -c '^fail ' "$TALLY")
+skip=$(grep -c '^skip ' "$TALLY")
+if [ "$fail" -gt 0 ]; then
+	echo "failed:"
+	sed -n 's/^fail /  /p' "$TALLY"
+fi
+if [ "$skip" -gt 0 ]; then
+	echo "$pass passed, $fail failed, $skip skipped"
+else
+	echo "$pass passed, $fail failed"
+fi
+[ "$fail" -eq 0 ]
