@@ -1000,6 +1000,16 @@ static void swap_tuple(struct ct_tuple *to, const struct ct_tuple *from)
 		to->present |= CT_T_SRC;
 }
 
+/* Protocols with their own handler; the rest take the generic one, which copies the number. */
+static bool builtin_l4(int proto)
+{
+	switch (proto) {
+	case 1: case 6: case 17: case 33: case 47: case 58: case 132: case 136:
+		return true;
+	}
+	return false;
+}
+
 /* -I/-A: both tuples complete, as the library builds them before sending. */
 static void create_tuples(struct ct_cmd *cmd)
 {
@@ -1016,7 +1026,7 @@ static void create_tuples(struct ct_cmd *cmd)
 		swap_tuple(&t->reply, &t->orig);
 	} else if (!orig && repl) {
 		swap_tuple(&t->orig, &t->reply);
-	} else if (!rproto) {
+	} else if (!rproto && builtin_l4(cmd->proto)) {
 		/*
 		 * Both directions given and no reply port: the library sends the
 		 * reply with protocol 0 and no layer-4 fields (the kernel then
@@ -1075,6 +1085,7 @@ static void fill_exp(struct ct_cmd *cmd)
 		complete_tuple(&e->master, cmd);
 		complete_tuple(&e->tuple, cmd);
 		complete_tuple(&e->mask, cmd);
+		cmd->tmpl.orig = e->master;	/* same tuple, for executors that send tmpl */
 	}
 	ct_exp_set(e, CT_EXP_MASTER);
 	if (cmd->command == CMD_EXP_CREATE) {

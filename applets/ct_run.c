@@ -110,22 +110,10 @@ static uint32_t tuple_filter_flags(const struct ct_tuple *t, int masked)
 		if (t->present & CT_T_DPORT)
 			fl |= CTNL_FF_PROTO_DST_PORT;
 		break;
-	case 1:
-		if (t->present & CT_T_ICMP_TYPE)
-			fl |= CTNL_FF_ICMP_TYPE;
-		if (t->present & CT_T_ICMP_CODE)
-			fl |= CTNL_FF_ICMP_CODE;
-		if (t->present & CT_T_ICMP_ID)
-			fl |= CTNL_FF_ICMP_ID;
-		break;
-	case 58:
-		if (t->present & CT_T_ICMP_TYPE)
-			fl |= CTNL_FF_ICMPV6_TYPE;
-		if (t->present & CT_T_ICMP_CODE)
-			fl |= CTNL_FF_ICMPV6_CODE;
-		if (t->present & CT_T_ICMP_ID)
-			fl |= CTNL_FF_ICMPV6_ID;
-		break;
+	/*
+	 * ICMP fields stay in userspace: the kernel validates a filter's ICMP
+	 * type as if it were a tuple to invert and refuses most types.
+	 */
 	}
 	return fl;
 }

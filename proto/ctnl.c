@@ -281,8 +281,17 @@ int ctnl_build_ct(void *buf, size_t len, uint16_t msg, uint16_t flags, uint8_t f
 	nlb_msg(&b, (uint16_t)(CTNL_SUBSYS_CT << 8 | (msg & 0xff)), flags | NLM_F_REQUEST, seq, 0,
 		family, 0);
 	ctnl_put_tuple(&b, CTA_TUPLE_ORIG, &ct->orig, family);
-	if (ct_has(ct, CT_REPLY))
-		ctnl_put_tuple(&b, CTA_TUPLE_REPLY, &ct->reply, family);
+	if (ct_has(ct, CT_REPLY)) {
+		/*
+		 * The kernel wants both addresses of a conntrack tuple; like the
+		 * reference library, a missing one goes out as the zero address.
+		 */
+		struct ct_tuple r = ct->reply;
+
+		if (r.present & (CT_T_SRC | CT_T_DST))
+			r.present |= CT_T_SRC | CT_T_DST;
+		ctnl_put_tuple(&b, CTA_TUPLE_REPLY, &r, family);
+	}
 	if (ct_has(ct, CT_MASTER))
 		ctnl_put_tuple(&b, CTA_TUPLE_MASTER, &ct->master, family);
 	if (ct_has(ct, CT_NAT_SRC))

@@ -19,10 +19,21 @@ enum nla_kind {
 	NK_NEST, /* attribute stream, validated by its own policy when decoded */
 };
 
+/* Payload bytes accepted: min .. min + span (one unsigned compare in the walker). */
 struct nla_pol {
 	uint8_t kind;
-	uint8_t min, max; /* NK_BIN only */
+	uint8_t min;
+	uint16_t span;
 };
+
+/* Policy entries: always build them with these so the bounds match the kind. */
+#define NLA_U8 { NK_U8, 1, 0 }
+#define NLA_U16 { NK_U16, 2, 0 }
+#define NLA_U32 { NK_U32, 4, 0 }
+#define NLA_U64 { NK_U64, 8, 0 }
+#define NLA_BIN(lo, hi) { NK_BIN, (lo), (hi) - (lo) }
+#define NLA_STR { NK_STR, 0, UINT16_MAX }
+#define NLA_NEST { NK_NEST, 0, UINT16_MAX }
 
 /* One attribute nest: entries indexed by type, 1..maxtype. */
 struct nla_policy {
