@@ -506,7 +506,9 @@ static const struct keyword event_kw[] = {
 static const struct keyword output_kw[] = {
 	{ "xml", PRINT_XML }, { "extended", PRINT_EXTENDED }, { "timestamp", PRINT_TIMESTAMP },
 	{ "id", PRINT_ID }, { "ktimestamp", PRINT_KTIMESTAMP }, { "labels", PRINT_LABELS },
-	{ "userspace", 0 }, { "save", PRINT_SAVE }, { NULL, 0 },
+	{ "userspace", 0 }, { "save", PRINT_SAVE },
+	/* ctbox extension; last, so no upstream prefix changes meaning */
+	{ "json", PRINT_JSON }, { NULL, 0 },
 };
 
 /* One list item (a prefix of a keyword, any case). false if nothing matches. */
@@ -779,6 +781,8 @@ static int opt_one(struct parser *p, int c)
 		    (p->ctx->output & (PRINT_EXTENDED | PRINT_TIMESTAMP | PRINT_ID |
 				       PRINT_KTIMESTAMP | PRINT_LABELS | PRINT_XML)))
 			return ct_oerr("cannot combine save output with any other output type, use -o save only");
+		if ((p->ctx->output & PRINT_JSON) && (p->ctx->output & (PRINT_XML | PRINT_SAVE)))
+			return ct_oerr("cannot combine json output with xml or save output");
 		return 0;
 	case 'z':
 		cmd->options |= O(OPT_ZERO);
@@ -1098,6 +1102,7 @@ static int post_checks(struct parser *p)
 {
 	struct ct_cmd *cmd = p->cmd;
 	int partial = -1, ret;
+	bool json_only = false;
 
 	/* 1.4.9: only the listing/modifying conntrack commands default to "all families" */
 	if (cmd->family == AF_UNSPEC) {
@@ -1121,7 +1126,17 @@ static int post_checks(struct parser *p)
 				return ct_perr("Illegal option `--%s' with this command", optflags[i]);
 		return 0;
 	}
-	ret = ct_opt_check(cmd->options, OPT_MAX, cmd_matrix[cmd->command], optflags,
+	/* ctbox extension: the counters and statistics commands take -o json (and nothing else). */
+	switch (cmd->command) {
+	case CMD_CT_COUNT: case CMD_EXP_COUNT: case CMD_CT_STATS: case CMD_EXP_STATS:
+		if ((cmd->options & O(OPT_OUTPUT)) && cmd->output == PRINT_JSON)
+			json_only = true;
+		break;
+	default:
+		break;
+	}
+	ret = ct_opt_check(cmd->options & ~(json_only ? O(OPT_OUTPUT) : 0), OPT_MAX,
+			   cmd_matrix[cmd->command], optflags,
 			   O(OPT_SRC) | O(OPT_DST), O(OPT_REPL_SRC) | O(OPT_REPL_DST), &partial);
 	if (ret > 0)
 		return ret;

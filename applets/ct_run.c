@@ -251,26 +251,46 @@ static int read_proc_count(const char *path, unsigned long *v)
 	return 0;
 }
 
+struct count_state {
+	uint32_t entries, max;
+};
+
 static int count_cb(const struct nlmsghdr *nlh, void *arg)
 {
-	uint32_t *entries = arg, max;
+	struct count_state *s = arg;
 
-	return ctnl_parse_stats_global(nlh, entries, &max) < 0 ? -EBADMSG : 0;
+	return ctnl_parse_stats_global(nlh, &s->entries, &s->max) < 0 ? -EBADMSG : 0;
+}
+
+/* -o json for a counter: {"entries":N} (+ "max-entries" when known). */
+void ct_count_out(struct ct_ctx *c, unsigned long entries, unsigned long max)
+{
+	if (c->po.flags & PRINT_JSON) {
+		out_str(&c->out, "{\"entries\":");
+		out_u64(&c->out, entries);
+		if (max) {
+			out_str(&c->out, ",\"max-entries\":");
+			out_u64(&c->out, max);
+		}
+		out_str(&c->out, "}\n");
+		return;
+	}
+	out_u64(&c->out, entries);
+	out_chr(&c->out, '\n');
 }
 
 static int run_count(struct ct_cmd *cmd, struct ct_ctx *c)
 {
 	static const char path[] = "/proc/sys/net/netfilter/nf_conntrack_count";
-	uint32_t entries = 0;
+	struct count_state cs = { 0, 0 };
 	unsigned long v;
 	int len, r;
 
 	len = ctnl_build_simple(c->nlbuf, NLBUF_SIZE, CTNL_SUBSYS_CT, CTNL_MSG_CT_GET_STATS, 0,
 				AF_UNSPEC, nl_seq(c->nl));
-	r = len < 0 ? len : nl_talk(c->nl, c->nlbuf, count_cb, &entries);
+	r = len < 0 ? len : nl_talk(c->nl, c->nlbuf, count_cb, &cs);
 	if (!r) {
-		out_u64(&c->out, entries);
-		out_chr(&c->out, '\n');
+		ct_count_out(c, cs.entries, cs.max);
 		out_flush(&c->out);
 		return 0;
 	}
@@ -283,14 +303,14 @@ static int run_count(struct ct_cmd *cmd, struct ct_ctx *c)
 		ct_err(CT_OTHER_PROBLEM, "Can't read %s", path);
 		return 1;
 	}
-	out_u64(&c->out, v);
-	out_chr(&c->out, '\n');
+	ct_count_out(c, v, 0);
 	return ct_fail(c, r, cmd->command);
 }
 
 struct stats_state {
 	struct ct_ctx *c;
 	int expect;
+	unsigned int n;
 };
 
 static int stats_cb(const struct nlmsghdr *nlh, void *arg)
@@ -300,6 +320,11 @@ static int stats_cb(const struct nlmsghdr *nlh, void *arg)
 
 	if (ctnl_parse_stats_cpu(nlh, &st) < 0)
 		return 0;
+	if (s->c->po.flags & PRINT_JSON) {
+		out_str(&s->c->out, s->n++ ? ",\n" : "{\"cpus\":[\n");
+		print_stats_json(&s->c->out, &st, s->expect);
+		return 0;
+	}
 	print_stats_cpu(&s->c->out, &st, s->expect);
 	return 0;
 }
@@ -347,6 +372,8 @@ static int run_stats(struct ct_cmd *cmd, struct ct_ctx *c, int expect)
 				expect ? CTNL_MSG_EXP_GET_STATS_CPU : CTNL_MSG_CT_GET_STATS_CPU,
 				NLM_F_DUMP, AF_UNSPEC, nl_seq(c->nl));
 	r = len < 0 ? len : nl_talk(c->nl, c->nlbuf, stats_cb, &s);
+	if (c->po.flags & PRINT_JSON)
+		out_str(&c->out, s.n ? "\n]}\n" : "{\"cpus\":[]}\n");
 	out_flush(&c->out);
 	if (!r)
 		return 0;

@@ -33,6 +33,8 @@ int ct_fail(struct ct_ctx *c, int err, enum ct_command cmd);
 void ct_summary(unsigned int n, const char *what);
 
 int ct_open_mod(struct ct_ctx *c);
+/* Print a counter (-C): the number, or {"entries":N[,"max-entries":M]} with -o json. */
+void ct_count_out(struct ct_ctx *c, unsigned long entries, unsigned long max);
 
 /* Entry point: run cmd on the main socket nl; returns the process exit code. */
 int ct_run(struct ct_cmd *cmd, struct nl *nl);

@@ -73,8 +73,7 @@ static int exp_dump(struct ct_cmd *cmd, struct ct_ctx *c, int count_only)
 	if (r < 0)
 		return ct_fail(c, r, cmd->command);
 	if (count_only) {
-		out_u64(&c->out, c->count);
-		out_chr(&c->out, '\n');
+		ct_count_out(c, c->count, 0);
 		return 0;
 	}
 	out_flush(&c->out);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Buffered fd writer and number/address formatting without stdio. */
+#include <endian.h>
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -121,72 +122,153 @@ static const char digit_pairs[201] =
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 	"8081828384858687888990919293949596979899";
 
-static unsigned int digits10(uint64_t v)
+static unsigned int digits10_32(uint32_t v)
 {
-	unsigned int n = 1;
+	/* a compare tree: most values printed are small, so test those first */
+	if (v < 100)
+		return v < 10 ? 1 : 2;
+	if (v < 10000)
+		return v < 1000 ? 3 : 4;
+	if (v < 1000000)
+		return v < 100000 ? 5 : 6;
+	if (v < 100000000)
+		return v < 10000000 ? 7 : 8;
+	return v < 1000000000 ? 9 : 10;
+}
 
-	for (; v >= 10000; v /= 10000)
-		n += 4;
-	if (v >= 1000)
-		return n + 3;
-	if (v >= 100)
-		return n + 2;
-	return n + (v >= 10);
+/* Write the n decimal digits of w ending at p, two at a time. */
+static void put_digits32(char *p, uint32_t w)
+{
+	while (w >= 100) {
+		unsigned int r = w % 100;
+
+		w /= 100;
+		p -= 2;
+		memcpy(p, digit_pairs + 2 * r, 2);
+	}
+	if (w >= 10)
+		memcpy(p - 2, digit_pairs + 2 * w, 2);
+	else
+		p[-1] = (char)('0' + w);
+}
+
+size_t fmt_u32(char *dst, uint32_t v)
+{
+	unsigned int n;
+
+	if (v < 10) {
+		*dst = (char)('0' + v);
+		return 1;
+	}
+	n = digits10_32(v);
+	put_digits32(dst + n, v);
+	return n;
 }
 
 /* Writes backwards from the known length: no scratch copy, 32-bit division when it fits. */
 size_t fmt_u64(char *dst, uint64_t v)
 {
-	unsigned int n = digits10(v);
-	char *p = dst + n;
-	uint32_t w;
+	unsigned int n, hi;
+	uint64_t t;
+	char *p;
 
+	if (v <= UINT32_MAX)
+		return fmt_u32(dst, (uint32_t)v);
+	/* at least 10 digits: peel the low eight-digit groups with 64-bit division */
+	n = 0;
+	for (t = v; t > UINT32_MAX; t /= 100000000)
+		n += 8;
+	hi = digits10_32((uint32_t)t);
+	n += hi;
+	p = dst + n;
 	while (v > UINT32_MAX) {
-		unsigned int r = (unsigned int)(v % 100);
+		uint32_t lo = (uint32_t)(v % 100000000);
 
-		v /= 100;
-		p -= 2;
-		p[0] = digit_pairs[2 * r];
-		p[1] = digit_pairs[2 * r + 1];
+		v /= 100000000;
+		p -= 8;
+		/* eight digits with leading zeros */
+		for (int i = 6; i >= 0; i -= 2) {
+			memcpy(p + i, digit_pairs + 2 * (lo % 100), 2);
+			lo /= 100;
+		}
 	}
-	for (w = (uint32_t)v; w >= 100; w /= 100) {
-		unsigned int r = w % 100;
-
-		p -= 2;
-		p[0] = digit_pairs[2 * r];
-		p[1] = digit_pairs[2 * r + 1];
-	}
-	if (w >= 10) {
-		p[-2] = digit_pairs[2 * w];
-		p[-1] = digit_pairs[2 * w + 1];
-	} else {
-		p[-1] = (char)('0' + w);
-	}
+	put_digits32(p, (uint32_t)v);
 	return n;
 }
 
+static const char hex_digits[] = "0123456789abcdef";
+
 size_t fmt_hex(char *dst, uint64_t v)
 {
-	static const char hex[] = "0123456789abcdef";
 	size_t n = 1, i;
 
-	for (uint64_t t = v >> 4; t; t >>= 4)
-		n++;
+	if (v < 16) {
+		*dst = hex_digits[v];
+		return 1;
+	}
+	n = (size_t)(64 - __builtin_clzll(v) + 3) / 4;
 	for (i = n; i-- > 0; v >>= 4)
-		dst[i] = hex[v & 15];
+		dst[i] = hex_digits[v & 15];
 	return n;
+}
+
+/* One byte in decimal; returns the end. */
+static inline char *put_dec8(char *p, unsigned int b)
+{
+	if (b >= 100) {
+		unsigned int h = b >= 200 ? 2 : 1;
+
+		*p++ = (char)('0' + h);
+		b -= h * 100;
+		memcpy(p, digit_pairs + 2 * b, 2);
+		return p + 2;
+	}
+	if (b >= 10) {
+		memcpy(p, digit_pairs + 2 * b, 2);
+		return p + 2;
+	}
+	*p = (char)('0' + b);
+	return p + 1;
 }
 
 static size_t fmt_ip4(char *dst, const uint8_t *a)
 {
-	size_t n = 0;
+	char *p = put_dec8(dst, a[0]);
 
-	for (int i = 0; i < 4; i++) {
-		if (i)
-			dst[n++] = '.';
-		n += fmt_u64(dst + n, a[i]);
-	}
-	return n;
+	*p++ = '.';
+	p = put_dec8(p, a[1]);
+	*p++ = '.';
+	p = put_dec8(p, a[2]);
+	*p++ = '.';
+	p = put_dec8(p, a[3]);
+	return (size_t)(p - dst);
+}
+
+/* One 16-bit group in hex without leading zeros; returns the end. */
+static inline char *put_hex16(char *p, unsigned int w)
+{
+	if (w >= 0x1000)
+		*p++ = hex_digits[w >> 12];
+	if (w >= 0x100)
+		*p++ = hex_digits[(w >> 8) & 15];
+	if (w >= 0x10)
+		*p++ = hex_digits[(w >> 4) & 15];
+	*p++ = hex_digits[w & 15];
+	return p;
+}
+
+/* Bit i set when 16-bit group i of the 8 bytes at a is zero (SWAR, any byte order). */
+static inline unsigned int zero_groups4(const uint8_t *a)
+{
+	const uint64_t lo8 = 0x00ff00ff00ff00ffULL;
+	uint64_t x, nz;
+
+	memcpy(&x, a, 8);
+	x = le64toh(x);
+	/* low byte of each lane: OR of its two bytes; +0xff carries into bit 8 iff nonzero */
+	nz = (((x | x >> 8) & lo8) + lo8) >> 8 & 0x0001000100010001ULL;
+	/* gather the lane bits 0, 16, 32, 48 into bits 60..63 */
+	return (unsigned int)~(nz * 0x1000200040008000ULL >> 60) & 15;
 }
 
 /*
@@ -196,43 +278,44 @@ static size_t fmt_ip4(char *dst, const uint8_t *a)
  */
 static size_t fmt_ip6(char *dst, const uint8_t *a)
 {
-	unsigned int w[8];
-	int best = -1, best_len = 0, cur = -1, cur_len = 0;
-	size_t n = 0;
+	unsigned int zero = zero_groups4(a) | zero_groups4(a + 8) << 4;
+	int best = -1, best_len = 0;
+	char *p = dst;
 
-	for (int i = 0; i < 8; i++) {
-		w[i] = (unsigned int)a[2 * i] << 8 | a[2 * i + 1];
-		if (!w[i]) {
-			if (cur < 0) {
-				cur = i;
-				cur_len = 0;
-			}
-			if (++cur_len > best_len) {
-				best = cur;
-				best_len = cur_len;
-			}
-		} else {
-			cur = -1;
+	/* runs of zero words are runs of set bits in zero; strict > keeps the first */
+	for (unsigned int m = zero; m;) {
+		int s = __builtin_ctz(m);
+		int l = __builtin_ctz(~(m >> s));
+
+		if (l > best_len) {
+			best = s;
+			best_len = l;
 		}
+		m &= ~(((1u << l) - 1) << s);
 	}
 	if (best_len < 2)
 		best = -1;
+	else if (best == 0 && (best_len == 6 || (best_len == 5 && a[10] == 0xff && a[11] == 0xff))) {
+		if (best_len == 6)
+			memcpy(p, "::", 2), p += 2;
+		else
+			memcpy(p, "::ffff:", 7), p += 7;
+		return (size_t)(p - dst) + fmt_ip4(p, a + 12);
+	}
 
 	for (int i = 0; i < 8; i++) {
-		if (best >= 0 && i >= best && i < best + best_len) {
-			if (i == best)
-				dst[n++] = ':';
+		if (i == best) {
+			*p++ = ':';
+			i += best_len - 1;
 			continue;
 		}
 		if (i)
-			dst[n++] = ':';
-		if (i == 6 && best == 0 && (best_len == 6 || (best_len == 5 && w[5] == 0xffff)))
-			return n + fmt_ip4(dst + n, a + 12);
-		n += fmt_hex(dst + n, w[i]);
+			*p++ = ':';
+		p = put_hex16(p, (unsigned int)a[2 * i] << 8 | a[2 * i + 1]);
 	}
 	if (best >= 0 && best + best_len == 8)
-		dst[n++] = ':';
-	return n;
+		*p++ = ':';
+	return (size_t)(p - dst);
 }
 
 size_t fmt_ip(char *dst, int family, const void *addr)
@@ -246,7 +329,7 @@ size_t fmt_ip(char *dst, int family, const void *addr)
 
 void out_u32(struct out *o, uint32_t v)
 {
-	out_commit(o, fmt_u64(out_reserve(o, 10), v));
+	out_commit(o, fmt_u32(out_reserve(o, 10), v));
 }
 
 void out_hex(struct out *o, uint64_t v)

@@ -38,6 +38,7 @@ void out_ip(struct out *o, int family, const void *addr);
 
 /* Formatting helpers that write into a plain buffer and return the length. */
 size_t fmt_u64(char *dst, uint64_t v);			/* decimal */
+size_t fmt_u32(char *dst, uint32_t v);			/* decimal, at most 10 bytes */
 size_t fmt_hex(char *dst, uint64_t v);			/* lower-case hex, no prefix, no padding */
 /* Dotted quad, or IPv6 exactly as glibc inet_ntop prints it; 0 for other families. */
 size_t fmt_ip(char *dst, int family, const void *addr);

@@ -70,6 +70,7 @@ void print_exp(struct out *o, const struct ct_exp *e, enum ct_msg kind, const st
 /* One -S line: "cpu=%-4u\t" + name=value pairs (conntrack or expect subsystem). */
 void print_stats_cpu(struct out *o, const struct ct_stats *st, int expect);
 /* The same counters as one JSON object per line: {"cpu":N,"found":N,...}. */
+/* One cpu as a JSON object, no newline: the caller frames the document. */
 void print_stats_json(struct out *o, const struct ct_stats *st, int expect);
 /* Name of statistics attribute type (CTA_STATS_* / CTA_STATS_EXP_*), "unknownN" past the known ones, NULL for 0/out of range. */
 const char *print_stats_name(unsigned int type, int expect);

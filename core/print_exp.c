@@ -385,5 +385,5 @@ void print_stats_json(struct out *o, const struct ct_stats *st, int expect)
 		out_str(o, "\":");
 		out_u32(o, st->value[i]);
 	}
-	out_str(o, "}\n");
+	out_chr(o, '}');
 }

@@ -158,11 +158,12 @@ POL(pol_stats, CT_STATS_MAX - 1, 0,
 #define TB_MAX 32 /* >= every maxtype above */
 
 /* Walk the payload of nest attribute a. */
-static int walk_nest(const struct nlattr *a, const struct nla_policy *pol, const struct nlattr **tb)
+static inline __attribute__((always_inline)) int
+walk_nest(const struct nlattr *a, const struct nla_policy *pol, const struct nlattr **tb)
 {
 	struct nla_walk w = {.tb = tb};
 
-	return nla_walk(nla_payload(a), nla_plen(a), pol, &w);
+	return nla_walk_inline(nla_payload(a), nla_plen(a), pol, &w);
 }
 
 static int parse_proto(const struct nlattr *a, struct ct_tuple *t)
@@ -339,7 +340,7 @@ static int parse_counters(const struct nlattr *a, struct ct *ct, int reply, stru
 	const struct nlattr *tb[TB_MAX];
 	struct nla_walk w = {.tb = tb, .base = top->base};
 	struct ct_counters *c = reply ? &ct->cnt_reply : &ct->cnt_orig;
-	int err = nla_walk(nla_payload(a), nla_plen(a), &pol_counters, &w);
+	int err = nla_walk_inline(nla_payload(a), nla_plen(a), &pol_counters, &w);
 
 	if (err)
 		return err;
@@ -591,7 +592,7 @@ int ctnl_parse_ct(const struct nlmsghdr *nlh, struct ct *ct, enum ct_msg *kind)
 		return err;
 	ct->family = nfg->nfgen_family;
 	w = (struct nla_walk){.tb = tb, .order = ct->wire_order, .cap = CT_WIRE_MAX, .base = nlh};
-	err = nla_walk(attrs, alen, &pol_ct, &w);
+	err = nla_walk_inline(attrs, alen, &pol_ct, &w);
 	if (err)
 		return err;
 	ct->wire_n = w.n;
@@ -607,7 +608,7 @@ int ctnl_parse_ct(const struct nlmsghdr *nlh, struct ct *ct, enum ct_msg *kind)
 	if (tb[CTA_TIMESTAMP]) {
 		struct nla_walk tw = {.tb = sub, .base = nlh};
 
-		err = nla_walk(nla_payload(tb[CTA_TIMESTAMP]), nla_plen(tb[CTA_TIMESTAMP]),
+		err = nla_walk_inline(nla_payload(tb[CTA_TIMESTAMP]), nla_plen(tb[CTA_TIMESTAMP]),
 			       &pol_tstamp, &tw);
 		if (err)
 			return err;

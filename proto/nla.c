@@ -7,78 +7,16 @@
 
 #include "proto/nla.h"
 
-/* Which error a payload length the policy refuses gives. */
-static int nla_refuse(const struct nla_pol *p, size_t n)
+int nla_refuse(const struct nla_pol *p, size_t n)
 {
-	if (p->kind == NK_BIN && n > (size_t)p->min + p->span)
+	if (p->kind == NK_BIN && n >= (size_t)p->min + p->lim)
 		return -ERANGE;
 	return -EINVAL;
 }
 
-/*
- * The hot loop of every listing: about a dozen walks and three dozen
- * attributes per entry, so each test here is paid per attribute. Inlined
- * twice, with and without arrival order, so neither pays for the other.
- * Only a zero-length attribute can be padding: one compare sends those aside.
- */
-static inline __attribute__((always_inline)) int
-walk_loop(const uint8_t *p, const uint8_t *end, const struct nla_policy *pol,
-	  struct nla_walk *w, const struct nlattr **tb, uint8_t *order, unsigned int cap)
-{
-	const struct nla_pol *ent = pol->ent;
-	unsigned int maxtype = pol->maxtype, n = 0;
-
-	while (p != end) {
-		size_t rem = (size_t)(end - p), plen, step;
-		const struct nla_pol *e;
-		uint16_t alen, type;
-
-		if (rem < NLA_HDRLEN)
-			return -EINVAL;
-		/* The header may sit at any 4-byte offset of a caller buffer: copy it out. */
-		memcpy(&alen, p, sizeof(alen));
-		memcpy(&type, p + 2, sizeof(type));
-		plen = (size_t)alen - NLA_HDRLEN;
-		/* alen in [NLA_HDRLEN, rem], as one unsigned compare */
-		if (plen > rem - NLA_HDRLEN)
-			return -EINVAL;
-		type &= NLA_TYPE_MASK;
-		if (!plen && type == pol->padtype && type) {
-			if (w->base)
-				w->pad_off = (int)(p - (const uint8_t *)w->base);
-			goto next;
-		}
-		/* type 0 is never valid: one unsigned compare covers both ends */
-		if (type - 1u >= maxtype)
-			goto next;
-		e = &ent[type];
-		if (e->kind == NK_NONE)
-			goto next;
-		if (plen - e->min > e->span)
-			return nla_refuse(e, plen);
-		tb[type] = (const struct nlattr *)(const void *)p;
-		if (order && n < cap)
-			order[n++] = (uint8_t)type;
-next:
-		/* The last attribute may omit its tail padding. */
-		step = NLA_ALIGN((size_t)alen);
-		if (step >= rem)
-			break;
-		p += step;
-	}
-	w->n = (uint8_t)n;
-	return 0;
-}
-
 int nla_walk(const void *data, size_t len, const struct nla_policy *pol, struct nla_walk *w)
 {
-	const uint8_t *p = data;
-
-	memset(w->tb, 0, (pol->maxtype + 1u) * sizeof(*w->tb));
-	w->pad_off = -1;
-	if (w->order)
-		return walk_loop(p, p + len, pol, w, w->tb, w->order, w->cap);
-	return walk_loop(p, p + len, pol, w, w->tb, NULL, 0);
+	return nla_walk_inline(data, len, pol, w);
 }
 
 uint8_t nla_get8(const struct nlattr *a)

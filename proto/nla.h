@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <linux/netlink.h>
 
 /* What a policy entry accepts. NK_NONE entries are skipped like unknown types. */
@@ -19,26 +20,34 @@ enum nla_kind {
 	NK_NEST, /* attribute stream, validated by its own policy when decoded */
 };
 
-/* Payload bytes accepted: min .. min + span (one unsigned compare in the walker). */
+/*
+ * Payload bytes accepted: min <= n < min + lim, one unsigned compare in the
+ * walker. A zeroed (unlisted) entry has lim 0 and accepts nothing, so the
+ * walker only looks at the kind on its slow path.
+ */
 struct nla_pol {
 	uint8_t kind;
 	uint8_t min;
-	uint16_t span;
+	uint16_t lim;
 };
 
 /* Policy entries: always build them with these so the bounds match the kind. */
-#define NLA_U8 { NK_U8, 1, 0 }
-#define NLA_U16 { NK_U16, 2, 0 }
-#define NLA_U32 { NK_U32, 4, 0 }
-#define NLA_U64 { NK_U64, 8, 0 }
-#define NLA_BIN(lo, hi) { NK_BIN, (lo), (hi) - (lo) }
+#define NLA_U8 { NK_U8, 1, 1 }
+#define NLA_U16 { NK_U16, 2, 1 }
+#define NLA_U32 { NK_U32, 4, 1 }
+#define NLA_U64 { NK_U64, 8, 1 }
+#define NLA_BIN(lo, hi) { NK_BIN, (lo), (hi) - (lo) + 1 }
+/* Payloads are below UINT16_MAX - NLA_HDRLEN, so these accept every length. */
 #define NLA_STR { NK_STR, 0, UINT16_MAX }
 #define NLA_NEST { NK_NEST, 0, UINT16_MAX }
 
 /* One attribute nest: entries indexed by type, 1..maxtype. */
 struct nla_policy {
 	uint16_t maxtype;
-	/* Zero-length attributes of this type are 64-bit alignment padding (0: none). */
+	/*
+	 * Zero-length attributes of this type are 64-bit alignment padding (0:
+	 * none). Its policy entry, if any, must refuse a zero-length payload.
+	 */
 	uint16_t padtype;
 	const struct nla_pol *ent;
 };
@@ -59,6 +68,71 @@ struct nla_walk {
  * longer than max). Later duplicates win, as in the kernel.
  */
 int nla_walk(const void *data, size_t len, const struct nla_policy *pol, struct nla_walk *w);
+
+/* The error a payload length of n bytes refused by p gives (the walker's cold path). */
+int nla_refuse(const struct nla_pol *p, size_t n);
+
+/*
+ * nla_walk's body, for the parser's hot path: inlined where the policy is a
+ * constant, the compiler folds maxtype, padding and the clearing of tb, and
+ * the per-attribute work is a few loads and compares. Same contract.
+ */
+static inline __attribute__((always_inline)) int
+nla_walk_inline(const void *data, size_t len, const struct nla_policy *pol, struct nla_walk *w)
+{
+	const uint8_t *p = data, *end = p + len;
+	const struct nla_pol *ent = pol->ent;
+	const struct nlattr **tb = w->tb;
+	unsigned int maxtype = pol->maxtype, n = 0;
+
+	memset(tb, 0, (maxtype + 1u) * sizeof(*tb));
+	w->pad_off = -1;
+	if (!len)
+		goto out;
+	for (;;) {
+		size_t rem = (size_t)(end - p), plen, step;
+		uint16_t alen, type;
+
+		if (rem < NLA_HDRLEN)
+			return -EINVAL;
+		/* The header may sit at any 4-byte offset of a caller buffer: copy it out. */
+		memcpy(&alen, p, sizeof(alen));
+		memcpy(&type, p + 2, sizeof(type));
+		plen = (size_t)alen - NLA_HDRLEN;
+		/* alen in [NLA_HDRLEN, rem], as one unsigned compare */
+		if (plen > rem - NLA_HDRLEN)
+			return -EINVAL;
+		type &= NLA_TYPE_MASK;
+		/* type 0 is never valid: one unsigned compare covers both ends */
+		if (type - 1u < maxtype) {
+			const struct nla_pol *e = &ent[type];
+
+			/* One branch for the common case; unknown types and padding go aside. */
+			if (plen - e->min < e->lim) {
+				tb[type] = (const struct nlattr *)(const void *)p;
+				if (w->order && n < w->cap)
+					w->order[n++] = (uint8_t)type;
+				goto next;
+			}
+		}
+		/* Only a zero-length attribute can be padding; it wins over the policy. */
+		if (!plen && type == pol->padtype && type) {
+			if (w->base)
+				w->pad_off = (int)(p - (const uint8_t *)w->base);
+		} else if (type - 1u < maxtype && ent[type].kind != NK_NONE) {
+			return nla_refuse(&ent[type], plen);
+		}
+next:
+		/* The last attribute may omit its tail padding. */
+		step = NLA_ALIGN((size_t)alen);
+		if (step >= rem)
+			break;
+		p += step;
+	}
+out:
+	w->n = (uint8_t)n;
+	return 0;
+}
 
 static inline const void *nla_payload(const struct nlattr *a)
 {

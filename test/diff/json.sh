@@ -185,6 +185,21 @@ ref -L -o extended,id,labels >"$CT_WORK/l.txt" 2>/dev/null
 check "reference text parses: one record per entry" "$(ref -C)" \
 	"$(jcheck text "$CT_WORK/l.txt" /dev/null)"
 
+# The checker must agree with doc/json.md: its worked example, read back against the text
+# line of the same entry, must show no difference.
+DOC=$(dirname "$0")/../../doc/json.md
+if [ -f "$DOC" ]; then
+	awk '/^```$/ { inb = !inb; next } inb && /^\{"family"/ { on = 1 } on && inb { printf "%s", $0 }
+		on && !inb { exit }' "$DOC" >"$CT_WORK/doc.json"
+	echo >>"$CT_WORK/doc.json"
+	echo "ipv4     2 tcp      6 2997 ESTABLISHED src=203.0.113.50 dst=198.51.100.7 sport=55555 dport=8080 packets=0 bytes=0 src=10.0.0.80 dst=203.0.113.50 sport=80 dport=55555 packets=0 bytes=0 mark=0 delta-time=1 use=1 id=2306387729" \
+		>"$CT_WORK/doc.txt"
+	check "doc/json.md example = its text line, as this test reads both" "" \
+		"$(jcheck by-id "$CT_WORK/doc.txt" "$CT_WORK/doc.json")"
+else
+	echo "SKIP: doc/json.md not found"
+fi
+
 if ! ours_only; then
 	echo "SKIP: -o json (a ctbox extension; the reference has none)"
 	testing_done

@@ -174,18 +174,33 @@ twin_cmd "" -U -s 10.1.0.6 -p udp --sport 2006 --label-del foo
 twin_cmd "" -U -s 10.1.0.6 -p udp --sport 2006 --label-del
 twin_cmd "" -U -s 10.1.0.1 -d 10.2.0.1 -p tcp --sport 1002 -m 44
 twin_cmd "" -U -d 10.3.0.2 --src-nat -m 5
-twin_cmd "" -U -s 10.1.0.5 --dst-nat 10.9.9.9:8080 -m 6
-twin_cmd "" -U -s 10.1.0.4 --src-nat 192.0.2.1:4000 -m 6
 twin_cmd "" -U -s 10.1.0.7 -u ASSURED
 twin_cmd "nothing to change: -U -m with the current mark" -U -s 10.1.0.2 -m 0x12
 twin_cmd "no match" -U -s 99.0.0.1 -m 1
 
+# A NAT filter WITH an address rides along in the update request (libnetfilter_conntrack copies
+# the template's NAT attributes as "meta"), and the kernel refuses to change NAT: EOPNOTSUPP.
+# 1.4.7 prints that without prefix, still counts the entry and exits 0; 1.4.9 makes it fatal
+# (a7abf3f): prefix, no summary, exit 1, entry unchanged. The 1.4.9 record is expected here.
+# If ctbox chooses to fix this instead (update the entry), document it in ct_run_modify.c and
+# turn these into checks of the fix.
+for nat in "-s 10.1.0.5 --dst-nat 10.9.9.9:8080" "-s 10.1.0.4 --src-nat 192.0.2.1:4000"; do
+	# shellcheck disable=SC2086
+	ours_is "-U $nat -m 6: EOPNOTSUPP is fatal (1.4.9)" \
+		"--- stderr\nconntrack vVERSION: Operation failed: Operation not supported\n--- exit 1\n" \
+		-U $nat -m 6
+	if ours_only; then
+		check "-U $nat -m 6: table unchanged (1.4.9)" "$(ct_table "$NS_REF")" \
+			"$(ct_table "$NS_US")"
+	fi
+done
+
 # Several entries: 1.4.7's ACK desync (spec 11) drops every other printed line, so stdout is
 # checked against the 1.4.9 rule instead: every updated entry printed once, as the reference
 # lists it afterwards (use=2: the GET holds a reference). Summary, exit and table vs reference.
-twin_update "-U -s 10.1.0.6 --label-add bar" "-s 10.1.0.6" -U -s 10.1.0.6 --label-add bar
-twin_update "-U -s 10.1.0.6 --label-del foo" "-s 10.1.0.6" -U -s 10.1.0.6 --label-del foo
-twin_update "-U -s 10.1.0.6 --label-del" "-s 10.1.0.6" -U -s 10.1.0.6 --label-del
+twin_update "-U -s 10.1.0.6 --label-add bar" "-s 10.1.0.6 -o labels" -U -s 10.1.0.6 --label-add bar
+twin_update "-U -s 10.1.0.6 --label-del foo" "-s 10.1.0.6 -o labels" -U -s 10.1.0.6 --label-del foo
+twin_update "-U -s 10.1.0.6 --label-del" "-s 10.1.0.6 -o labels" -U -s 10.1.0.6 --label-del
 twin_update "-U -s 2001:db8::1 -m 8" "-s 2001:db8::1" -U -s 2001:db8::1 -m 8
 twin_update "-U -p udp -d 10.3.0.3 -m 0xf0/0xf0" "-d 10.3.0.3" -U -p udp -d 10.3.0.3 -m 0xf0/0xf0
 

@@ -202,6 +202,10 @@ ct_reference_table()
 	# --label-add) and labels real traffic. Only this namespace's ruleset is touched.
 	echo "3 unnamed3" >>/etc/xtables/connlabel.conf
 	cp /etc/xtables/connlabel.conf /etc/connlabel.conf
+	# Rebuilt from scratch on every refill (diffmutate), so rules never pile up.
+	if ip netns exec "$CT_NS" nft list table inet ctbox_test >/dev/null 2>&1; then
+		nsx "$CT_NS" nft delete table inet ctbox_test
+	fi
 	nsx "$CT_NS" nft -f - <<-'EOF'
 	table inet ctbox_test {
 		chain out {
