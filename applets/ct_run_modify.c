@@ -230,21 +230,22 @@ static int upd_build(const struct ct_cmd *cmd, const struct ct *e, struct ct *u)
 		ct_set(u, CT_SCTP_VTAG_REPLY);
 		changed |= !ct_has(e, CT_SCTP_VTAG_REPLY) || e->sctp.vtag_reply != t->sctp.vtag_reply;
 	}
+	/*
+	 * The kernel computes new = (old & ~mask) ^ labels, so labels carry the
+	 * wanted value of the masked bits only. What counts as a change is
+	 * upstream's comparison: the bitmap sent differs from the entry's.
+	 */
 	if (has_opt(cmd, OPT_ADD_LABEL)) {
+		int n = ct_has(e, CT_LABELS) ? e->labels_len : CT_LABELS_BYTES;
 		int any = 0;
 
-		if (!ct_has(e, CT_LABELS)) {
-			memcpy(u->labels, cmd->label_add, CT_LABELS_BYTES);
-			u->labels_len = CT_LABELS_BYTES;
-			for (int i = 0; i < CT_LABELS_BYTES; i++)
-				any |= u->labels[i];
-		} else {
-			u->labels_len = e->labels_len;
-			for (int i = 0; i < e->labels_len; i++) {
-				u->labels[i] = cmd->label_add[i];
-				u->labels_mask[i] = cmd->label_add[i];
-				any |= cmd->label_add[i] & (uint8_t)~e->labels[i];
-			}
+		u->labels_len = (uint8_t)n;
+		for (int i = 0; i < n; i++) {
+			u->labels[i] = cmd->label_add[i];
+			any |= u->labels[i] != (ct_has(e, CT_LABELS) ? e->labels[i] : 0);
+		}
+		if (ct_has(e, CT_LABELS)) {
+			memcpy(u->labels_mask, u->labels, (size_t)n);
 			ct_set(u, CT_LABELS_MASK);
 		}
 		ct_set(u, CT_LABELS);
@@ -256,7 +257,7 @@ static int upd_build(const struct ct_cmd *cmd, const struct ct *e, struct ct *u)
 		for (int i = 0; i < e->labels_len; i++) {
 			uint8_t del = cmd->label_del_all ? 0xff : cmd->label_del[i];
 
-			u->labels[i] = e->labels[i] & (uint8_t)~del;
+			u->labels[i] = 0;
 			u->labels_mask[i] = del;
 			any |= e->labels[i] & del;
 		}

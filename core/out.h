@@ -33,6 +33,9 @@ void out_u32(struct out *o, uint32_t v);
 void out_hex(struct out *o, uint64_t v);
 void out_ip(struct out *o, int family, const void *addr);
 
+/* "00" "01" ... "99": two decimal digits per lookup, for inline formatters. */
+extern const char fmt_digit_pairs[201];
+
 /* Longest fmt_ip result (IPv6 with an IPv4 tail), without a terminator. */
 #define FMT_IP_MAX 45
 
@@ -40,7 +43,10 @@ void out_ip(struct out *o, int family, const void *addr);
 size_t fmt_u64(char *dst, uint64_t v);			/* decimal */
 size_t fmt_u32(char *dst, uint32_t v);			/* decimal, at most 10 bytes */
 size_t fmt_hex(char *dst, uint64_t v);			/* lower-case hex, no prefix, no padding */
-/* Dotted quad, or IPv6 exactly as glibc inet_ntop prints it; 0 for other families. */
+/*
+ * Dotted quad, or IPv6 exactly as glibc inet_ntop prints it; 0 for other
+ * families. dst needs FMT_IP_MAX bytes: bytes past the result may be scribbled.
+ */
 size_t fmt_ip(char *dst, int family, const void *addr);
 
 #endif

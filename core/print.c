@@ -271,11 +271,12 @@ void pr_userspace(struct out *o, const struct print_opts *po)
 /*
  * The text line is the listing hot path: it is written through a cursor
  * into one reservation instead of one out_* call per token. The bound adds
- * up every field but labels (written after, through out_*): header 13 + 13 +
- * 11 + 3 states * 16, two tuples of 100 (addresses) + 28 (l4) + 17 (zone) +
- * 56 (counters), 12 + 13 for the flags, 16 + 19 + 72 + 11 + 32 for mark,
- * secmark, secctx, zone and delta-time, 55 + 54 for the stamps, 40 + 15 + 14
- * for helper, use and id: 840.
+ * up every field but labels and the userspace tag (written after, through
+ * out_*): columns 13 + 13, timeout 11, three states of at most 18, two
+ * tuples of 100 (addresses) + 28 (l4) + 17 (zone) + 56 (counters), 12 + 13
+ * for the flags, 16 + 19 + 72 + 11 + 32 for mark, secmark, secctx, zone and
+ * delta-time, 50 + 49 for the stamps, 40 + 15 + 14 for helper, use and id,
+ * and the newline: 837, plus the byte fmt_ip may scribble past its result.
  */
 #define TEXT_LINE_MAX 1024
 
@@ -307,13 +308,45 @@ static inline char *put_str(char *d, const char *s)
 	return d;
 }
 
+/* Two or more digits: one out-of-line copy keeps the many call sites small. */
+static __attribute__((noinline)) char *put_u32_big(char *p, uint32_t v)
+{
+	if (v < 100) {
+		memcpy(p, fmt_digit_pairs + 2 * v, 2);
+		return p + 2;
+	}
+	/* ports, timeouts, ICMP ids: most values here fit in five digits */
+	if (v < 10000) {
+		unsigned int hi = v / 100, lo = v % 100;
+
+		if (hi < 10) {
+			*p = (char)('0' + hi);
+			memcpy(p + 1, fmt_digit_pairs + 2 * lo, 2);
+			return p + 3;
+		}
+		memcpy(p, fmt_digit_pairs + 2 * hi, 2);
+		memcpy(p + 2, fmt_digit_pairs + 2 * lo, 2);
+		return p + 4;
+	}
+	if (v < 100000) {
+		unsigned int top = v / 10000, mid = v / 100 % 100, lo = v % 100;
+
+		*p = (char)('0' + top);
+		memcpy(p + 1, fmt_digit_pairs + 2 * mid, 2);
+		memcpy(p + 3, fmt_digit_pairs + 2 * lo, 2);
+		return p + 5;
+	}
+	return p + fmt_u32(p, v);
+}
+
+/* Counters, marks and use counts are mostly one digit: that case stays inline. */
 static inline char *put_u32(char *p, uint32_t v)
 {
 	if (v < 10) {
 		*p = (char)('0' + v);
 		return p + 1;
 	}
-	return p + fmt_u32(p, v);
+	return put_u32_big(p, v);
 }
 
 static inline char *put_u64(char *p, uint64_t v)
@@ -343,16 +376,94 @@ static char *put_pad8(char *p, const char *name, unsigned int num)
 	return p;
 }
 
-static char *text_tuple(char *p, const struct ct *ct, const struct ct_tuple *t)
+/*
+ * The l4 column: pr_l4_name's names (keep the two lists in step) padded to
+ * "%-8s " (nine bytes), so the hot path makes one fixed-size copy.
+ */
+static const char *l4_col(unsigned int proto)
+{
+	switch (proto) {
+	case 1: return "icmp     ";
+	case 6: return "tcp      ";
+	case 17: return "udp      ";
+	case 33: return "dccp     ";
+	case 47: return "gre      ";
+	case 58: return "icmpv6   ";
+	case 132: return "sctp     ";
+	case 136: return "udplite  ";
+	}
+	return "unknown  ";
+}
+
+/* pr_src / pr_dst inlined for the hot path (exported functions are not, under -fPIC). */
+static inline const union ct_addr *tuple_addr(const struct ct_tuple *t, unsigned int bit,
+					      const union ct_addr *a)
+{
+	return (t->present & bit) ? a : &zero_addr;
+}
+
+/*
+ * Without NAT the reply tuple holds the original's addresses swapped, and an
+ * IPv6 address costs far more to format than to compare: the original's
+ * address texts are remembered (they stay in the line's one reservation)
+ * and copied when the reply repeats them. Index 0 is the source, 1 the
+ * destination of the original tuple.
+ */
+struct addr_memo {
+	int l3; /* 0 until the original tuple printed its addresses */
+	const union ct_addr *a[2];
+	const char *txt[2];
+	size_t len[2];
+};
+
+static inline bool addr_eq(int l3, const union ct_addr *a, const union ct_addr *b)
+{
+	return l3 == AF_INET ? a->v4 == b->v4 : !memcmp(a->v6, b->v6, 16);
+}
+
+/* Up to FMT_IP_MAX bytes with a few overlapping fixed-size copies. */
+static inline char *copy_addr(char *d, const char *s, size_t n)
+{
+	if (n <= 16)
+		return put_mem(d, s, n);
+	memcpy(d, s, 16);
+	if (n > 32)
+		memcpy(d + 16, s + 16, 16);
+	memcpy(d + n - 16, s + n - 16, 16);
+	return d + n;
+}
+
+/* Address k (0 src, 1 dst) of the original tuple; a reply address first looks at index k. */
+static inline __attribute__((always_inline)) char *
+put_addr(char *p, int l3, const union ct_addr *a, struct addr_memo *m, bool reply, int k)
+{
+	size_t n;
+
+	if (reply) {
+		if (m->l3 == l3 && addr_eq(l3, a, m->a[k]))
+			return copy_addr(p, m->txt[k], m->len[k]);
+		return p + fmt_ip(p, l3, a);
+	}
+	n = fmt_ip(p, l3, a);
+	m->l3 = l3;
+	m->a[k] = a;
+	m->txt[k] = p;
+	m->len[k] = n;
+	return p + n;
+}
+
+static inline __attribute__((always_inline)) char *
+text_tuple(char *p, const struct ct *ct, const struct ct_tuple *t, struct addr_memo *memo,
+	   bool reply)
 {
 	int l3 = pr_tuple_l3(ct, t);
 	unsigned int l4 = pr_tuple_l4(t);
 
 	if (l3 == AF_INET || l3 == AF_INET6) {
 		p = PUT_LIT(p, "src=");
-		p += fmt_ip(p, l3, pr_src(t));
+		p = put_addr(p, l3, tuple_addr(t, CT_T_SRC, &t->src), memo, reply, reply);
 		p = PUT_LIT(p, " dst=");
-		p += fmt_ip(p, l3, pr_dst(t));
+		p = put_addr(p, l3, tuple_addr(t, CT_T_DST, &t->dst), memo, reply, !reply);
 		*p++ = ' ';
 	}
 	if (pr_has_ports(l4)) {
@@ -379,7 +490,7 @@ static char *text_tuple(char *p, const struct ct *ct, const struct ct_tuple *t)
 	return p;
 }
 
-static char *text_counters(char *p, const struct ct_counters *c)
+static inline char *text_counters(char *p, const struct ct_counters *c)
 {
 	p = PUT_LIT(p, "packets=");
 	p = put_u64(p, c->packets);
@@ -389,14 +500,16 @@ static char *text_counters(char *p, const struct ct_counters *c)
 	return p;
 }
 
-static char *text_u32(char *p, const struct ct *ct, unsigned int f)
+/* One "name=value " u32 field (names and order from pr_u32_fields); inlined per field. */
+static inline __attribute__((always_inline)) char *text_u32(char *p, const struct ct *ct,
+							   unsigned int f, uint32_t v)
 {
 	const struct pr_u32_field *d = &pr_u32_fields[f];
 
 	if (!ct_has(ct, d->attr))
 		return p;
 	p = put_mem(p, d->text, d->text_len);
-	p = put_u32(p, pr_u32_value(ct, d));
+	p = put_u32(p, v);
 	*p++ = ' ';
 	return p;
 }
@@ -441,7 +554,7 @@ void pr_ct_text(struct out *o, const struct ct *ct, enum ct_msg kind, const stru
 {
 	uint32_t fl = po->flags;
 	unsigned int l4 = pr_tuple_l4(&ct->orig);
-	const char *name;
+	struct addr_memo memo = { .l3 = 0 };
 	char *start, *p;
 
 	if (kind >= CT_MSG_NEW && kind <= CT_MSG_DESTROY) {
@@ -449,14 +562,18 @@ void pr_ct_text(struct out *o, const struct ct *ct, enum ct_msg kind, const stru
 			pr_event_ts(o, po);
 		out_mem(o, event_prefix[kind], 10);
 	}
-	start = p = out_reserve(o, TEXT_LINE_MAX);
+	/* out_reserve inlined: one call per line is a measurable share of it */
+	if (o->cap - o->len < TEXT_LINE_MAX)
+		out_flush(o);
+	start = p = o->buf + o->len;
 	if (fl & PRINT_EXTENDED) {
 		int l3 = pr_tuple_l3(ct, &ct->orig);
 
 		p = put_pad8(p, pr_l3_name((unsigned int)l3), (unsigned int)l3);
 	}
-	name = pr_l4_name(l4);
-	p = put_pad8(p, name ? name : "unknown", l4);
+	memcpy(p, l4_col(l4), 9);
+	p = put_u32(p + 9, l4);
+	*p++ = ' ';
 	if (ct_has(ct, CT_TIMEOUT)) {
 		p = put_u32(p, ct->timeout);
 		*p++ = ' ';
@@ -474,7 +591,7 @@ void pr_ct_text(struct out *o, const struct ct *ct, enum ct_msg kind, const stru
 		*p++ = ' ';
 	}
 
-	p = text_tuple(p, ct, &ct->orig);
+	p = text_tuple(p, ct, &ct->orig, &memo, false);
 	if (ct->orig.present & CT_T_ZONE) {
 		p = PUT_LIT(p, "zone-orig=");
 		p = put_u32(p, ct->orig.zone);
@@ -485,7 +602,7 @@ void pr_ct_text(struct out *o, const struct ct *ct, enum ct_msg kind, const stru
 	if (ct_has(ct, CT_STATUS) && !(ct->status & CT_IPS_SEEN_REPLY))
 		p = PUT_LIT(p, "[UNREPLIED] ");
 
-	p = text_tuple(p, ct, &ct->reply);
+	p = text_tuple(p, ct, &ct->reply, &memo, true);
 	if (ct->reply.present & CT_T_ZONE) {
 		p = PUT_LIT(p, "zone-reply=");
 		p = put_u32(p, ct->reply.zone);
@@ -502,14 +619,14 @@ void pr_ct_text(struct out *o, const struct ct *ct, enum ct_msg kind, const stru
 			p = PUT_LIT(p, "[ASSURED] ");
 	}
 
-	p = text_u32(p, ct, PR_F_MARK);
-	p = text_u32(p, ct, PR_F_SECMARK);
+	p = text_u32(p, ct, PR_F_MARK, ct->mark);
+	p = text_u32(p, ct, PR_F_SECMARK, ct->secmark);
 	if (ct_has(ct, CT_SECCTX)) {
 		p = PUT_LIT(p, "secctx=");
 		p = put_mem(p, ct->secctx, strnlen(ct->secctx, sizeof(ct->secctx)));
 		*p++ = ' ';
 	}
-	p = text_u32(p, ct, PR_F_ZONE);
+	p = text_u32(p, ct, PR_F_ZONE, ct->zone);
 	if (ct_has(ct, CT_TS_START)) {
 		p = PUT_LIT(p, "delta-time=");
 		p = put_u64(p, pr_delta_text(ct, po));
@@ -526,9 +643,17 @@ void pr_ct_text(struct out *o, const struct ct *ct, enum ct_msg kind, const stru
 		p = put_mem(p, ct->helper, strnlen(ct->helper, sizeof(ct->helper)));
 		*p++ = ' ';
 	}
-	p = text_u32(p, ct, PR_F_USE);
+	p = text_u32(p, ct, PR_F_USE, ct->use);
 	if (fl & PRINT_ID)
-		p = text_u32(p, ct, PR_F_ID);
+		p = text_u32(p, ct, PR_F_ID, ct->id);
+	if (!(po->map && ct_has(ct, CT_LABELS)) && !po->portid) {
+		/* Common case, finished in place: the line always holds the l4 column. */
+		if (p[-1] == ' ')
+			p--;
+		*p++ = '\n';
+		o->len += (size_t)(p - start);
+		return;
+	}
 	out_commit(o, (size_t)(p - start));
 	if (po->map && ct_has(ct, CT_LABELS))
 		text_labels(o, ct, po->map);

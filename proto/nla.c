@@ -19,35 +19,6 @@ int nla_walk(const void *data, size_t len, const struct nla_policy *pol, struct 
 	return nla_walk_inline(data, len, pol, w);
 }
 
-uint8_t nla_get8(const struct nlattr *a)
-{
-	return *(const uint8_t *)nla_payload(a);
-}
-
-uint16_t nla_get16be(const struct nlattr *a)
-{
-	uint16_t v;
-
-	memcpy(&v, nla_payload(a), sizeof(v));
-	return be16toh(v);
-}
-
-uint32_t nla_get32be(const struct nlattr *a)
-{
-	uint32_t v;
-
-	memcpy(&v, nla_payload(a), sizeof(v));
-	return be32toh(v);
-}
-
-uint64_t nla_get64be(const struct nlattr *a)
-{
-	uint64_t v;
-
-	memcpy(&v, nla_payload(a), sizeof(v));
-	return be64toh(v);
-}
-
 void nla_getstr(const struct nlattr *a, char *dst, size_t cap)
 {
 	const char *s = nla_payload(a);

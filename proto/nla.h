@@ -3,6 +3,8 @@
 #ifndef CTBOX_PROTO_NLA_H
 #define CTBOX_PROTO_NLA_H
 
+#include <endian.h>
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -91,18 +93,19 @@ nla_walk_inline(const void *data, size_t len, const struct nla_policy *pol, stru
 		goto out;
 	for (;;) {
 		size_t rem = (size_t)(end - p), plen, step;
-		uint16_t alen, type;
+		unsigned int type;
+		uint16_t alen, t16;
 
 		if (rem < NLA_HDRLEN)
 			return -EINVAL;
 		/* The header may sit at any 4-byte offset of a caller buffer: copy it out. */
 		memcpy(&alen, p, sizeof(alen));
-		memcpy(&type, p + 2, sizeof(type));
+		memcpy(&t16, p + 2, sizeof(t16));
 		plen = (size_t)alen - NLA_HDRLEN;
 		/* alen in [NLA_HDRLEN, rem], as one unsigned compare */
 		if (plen > rem - NLA_HDRLEN)
 			return -EINVAL;
-		type &= NLA_TYPE_MASK;
+		type = t16 & NLA_TYPE_MASK;
 		/* type 0 is never valid: one unsigned compare covers both ends */
 		if (type - 1u < maxtype) {
 			const struct nla_pol *e = &ent[type];
@@ -144,10 +147,36 @@ static inline size_t nla_plen(const struct nlattr *a)
 	return a->nla_len - NLA_HDRLEN;
 }
 
-uint8_t nla_get8(const struct nlattr *a);
-uint16_t nla_get16be(const struct nlattr *a);
-uint32_t nla_get32be(const struct nlattr *a);
-uint64_t nla_get64be(const struct nlattr *a);
+/* Fixed-width payloads (the policy checked the length); inline: dozens per entry. */
+static inline uint8_t nla_get8(const struct nlattr *a)
+{
+	return *(const uint8_t *)nla_payload(a);
+}
+
+static inline uint16_t nla_get16be(const struct nlattr *a)
+{
+	uint16_t v;
+
+	memcpy(&v, nla_payload(a), sizeof(v));
+	return be16toh(v);
+}
+
+static inline uint32_t nla_get32be(const struct nlattr *a)
+{
+	uint32_t v;
+
+	memcpy(&v, nla_payload(a), sizeof(v));
+	return be32toh(v);
+}
+
+static inline uint64_t nla_get64be(const struct nlattr *a)
+{
+	uint64_t v;
+
+	memcpy(&v, nla_payload(a), sizeof(v));
+	return be64toh(v);
+}
+
 /* Copy a string attribute into dst[cap] up to its first NUL, truncating, always terminated. */
 void nla_getstr(const struct nlattr *a, char *dst, size_t cap);
 

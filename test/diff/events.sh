@@ -22,6 +22,7 @@ ns_private_etc "$@"
 CTFILL=${CTFILL:-}
 ct_labelmap
 ns_new NS ev
+# shellcheck disable=SC2034 # read by ctdiff.sh (ref, difftest)
 CT_NS=$NS
 # The label rule gives every entry the label extension; traffic to udp/7777 gets "foo".
 ip netns exec "$NS" nft -f - <<-'EOF'
@@ -169,8 +170,8 @@ if [ -n "$CTFILL" ] && [ -x "$CTFILL" ]; then
 		wait_listeners "$NS" 1
 		ip netns exec "$NS" "$CTFILL" -q -n 50000 -p tcp,udp
 		# Bounded wait for the listener to drain its queue.
-		local last=-1 now i
-		for i in $(seq 60); do
+		local last=-1 now
+		for _ in $(seq 60); do
 			now=$(wc -l <"$CT_WORK/burst.out")
 			[ "$now" = "$last" ] && break
 			last=$now

@@ -18,6 +18,7 @@
 . "$(dirname "$0")/../lib/diff-cmds.sh"
 
 ns_new NS exp
+# shellcheck disable=SC2034 # read by ctdiff.sh (ref, difftest)
 CT_NS=$NS
 ip netns exec "$NS" nft -f - <<-'EOF'
 table inet ctbox_h6 {
@@ -67,7 +68,6 @@ FTP_PORT=40000
 # exp_reset: a fresh pair of masters (new client ports) with one expectation each.
 exp_reset()
 {
-	local i
 	if [ -n "$FTP_PID" ]; then
 		kill "$FTP_PID" 2>/dev/null || true
 		wait "$FTP_PID" 2>/dev/null || true
@@ -79,7 +79,7 @@ exp_reset()
 	ns_bg "$NS" timeout 150 python3 "$CT_WORK/ftp.py" "$FTP_PORT" "$CT_WORK/ftp.ready" \
 		>/dev/null 2>&1
 	FTP_PID=$!
-	for i in $(seq 100); do
+	for _ in $(seq 100); do
 		[ -s "$CT_WORK/ftp.ready" ] && break
 		sleep 0.05
 	done

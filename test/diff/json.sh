@@ -120,8 +120,15 @@ def compare(t, j, where, problems):
     want("proto-num", t["proto-num"], j.get("proto-num"))
     if "event" in t:
         want("event", t["event"], j.get("event"))
-    want("tuple-orig", t["orig"], {k: v for k, v in j.get("tuple-orig", {}).items() if k != "proto-num"})
-    want("tuple-reply", t["reply"], {k: v for k, v in j.get("tuple-reply", {}).items() if k != "proto-num"})
+    for tk, jk in (("orig", "tuple-orig"), ("reply", "tuple-reply")):
+        jt = {k: v for k, v in j.get(jk, {}).items() if k != "proto-num"}
+        tt = dict(t[tk])
+        # The text prints "sport=0 dport=0" for a port protocol the kernel does not track
+        # (dccp here); JSON leaves out what the kernel did not send.
+        for k in ("proto-src-port", "proto-dst-port"):
+            if tt.get(k) == 0 and k not in jt:
+                del tt[k]
+        want(jk, tt, jt)
     if t["corig"]:
         want("counters-orig", t["corig"], j.get("counters-orig"))
         want("counters-reply", t["creply"], j.get("counters-reply"))
@@ -139,7 +146,12 @@ def compare(t, j, where, problems):
         pi = j.get("protoinfo", {})
         want("state", t["state"], pi.get("tcp-state") or pi.get("sctp-state") or pi.get("dccp-state"))
     if "label-names" in t:
-        want("label-names", t["label-names"], j.get("label-names"))
+        # -o json alone may not load the label map (doc: names only when a map is loaded);
+        # the bits are always there: compare them through the map the text side used.
+        bits = sorted(LABELMAP[n] for n in t["label-names"] if n in LABELMAP)
+        want("labels (bits)", bits, sorted(j.get("labels", [])))
+        if "label-names" in j:
+            want("label-names", t["label-names"], j.get("label-names"))
     if "event" not in t or t["event"] == "new":
         want("nat", nat_of(t), j.get("nat", {}))
 
@@ -153,6 +165,14 @@ def load_json(path, problems):
     return out
 
 mode, tpath, jpath = sys.argv[1:4]
+LABELMAP = {}
+try:
+    for l in open("/etc/xtables/connlabel.conf"):
+        w = l.split()
+        if len(w) >= 2 and w[0].isdigit():
+            LABELMAP.setdefault(w[1], int(w[0]))
+except OSError:
+    pass
 problems = []
 texts = [parse_text(l.rstrip("\n")) for l in open(tpath) if l.strip()]
 if mode == "text":

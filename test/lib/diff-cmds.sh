@@ -24,10 +24,12 @@
 #
 # Env: CTBOX_FIX_SKIP=1 also skips ours_is checks when testing ctbox (never needed normally).
 
+# shellcheck shell=bash disable=SC2034
 twin_new()
 {
 	ns_new NS_REF ref
 	ns_new NS_US us
+	# shellcheck disable=SC2034 # read by ctdiff.sh (ref)
 	CT_NS=$NS_REF
 }
 
@@ -178,8 +180,8 @@ nl_listeners()
 
 wait_listeners()
 {
-	local ns=$1 want=$2 i
-	for i in $(seq 100); do
+	local ns=$1 want=$2
+	for _ in $(seq 100); do
 		[ "$(nl_listeners "$ns")" -ge "$want" ] && return 0
 		sleep 0.05
 	done
@@ -191,9 +193,9 @@ wait_listeners()
 # stop_pid PID: SIGINT, then wait (bounded); SIGKILL if it hangs. Only our own pids.
 stop_pid()
 {
-	local p=$1 i
+	local p=$1
 	kill -INT "$p" 2>/dev/null || true
-	for i in $(seq 100); do
+	for _ in $(seq 100); do
 		kill -0 "$p" 2>/dev/null || break
 		sleep 0.05
 	done
