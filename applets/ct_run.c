@@ -89,11 +89,15 @@ int ct_open_mod(struct ct_ctx *c)
 }
 
 /* CTA_FILTER flags for the fields of t the kernel compares exactly as upstream's userspace does. */
-static uint32_t tuple_filter_flags(const struct ct_tuple *t, int masked)
+static uint32_t tuple_filter_flags(const struct ct_tuple *t, uint8_t family, int masked)
 {
 	uint32_t fl = 0;
 
-	if (!masked) {
+	/*
+	 * Kernels up to at least 6.18 invert the IPv6 address comparison of
+	 * CTA_FILTER (matching entries are dropped), so only IPv4 addresses go.
+	 */
+	if (!masked && family == AF_INET) {
 		if (t->present & CT_T_SRC)
 			fl |= CTNL_FF_IP_SRC;
 		if (t->present & CT_T_DST)
@@ -118,6 +122,13 @@ static uint32_t tuple_filter_flags(const struct ct_tuple *t, int masked)
 	return fl;
 }
 
+static int kfilter_off(void)
+{
+	const char *v = getenv("CTBOX_KFILTER");
+
+	return v && !strcmp(v, "0");
+}
+
 void ct_kernel_filter(const struct ct_cmd *cmd, struct ctnl_filter *f, int with_status)
 {
 	memset(f, 0, sizeof(*f));
@@ -137,13 +148,14 @@ void ct_kernel_filter(const struct ct_cmd *cmd, struct ctnl_filter *f, int with_
 	 * masks stay in userspace, zones too (the kernel's zone match ignores
 	 * direction, upstream's does not).
 	 */
-	if (cmd->table != TABLE_CONNTRACK || !cmd->family)
+	/* CTBOX_KFILTER=0 keeps every filter in userspace: tests compare both paths. */
+	if (cmd->table != TABLE_CONNTRACK || !cmd->family || kfilter_off())
 		return;
 	f->orig = cmd->tmpl.orig;
 	f->reply = cmd->tmpl.reply;
-	f->orig_flags = tuple_filter_flags(&f->orig,
+	f->orig_flags = tuple_filter_flags(&f->orig, cmd->family,
 					   cmd->options & ((1ULL << OPT_MASK_SRC) | (1ULL << OPT_MASK_DST)));
-	f->reply_flags = tuple_filter_flags(&f->reply, 0);
+	f->reply_flags = tuple_filter_flags(&f->reply, cmd->family, 0);
 	if (f->orig_flags || f->reply_flags)
 		f->flags |= CTNL_F_TUPLE;
 }

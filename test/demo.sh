@@ -16,7 +16,7 @@ else
 	meson setup "$BUILD" >/dev/null
 fi
 ninja -C "$BUILD" >/dev/null
-CT=$PWD/$BUILD/conntrack
+case $BUILD in /*) CT=$BUILD/conntrack ;; *) CT=$PWD/$BUILD/conntrack ;; esac
 
 . test/lib/netns.sh
 ns_new NS demo

@@ -89,9 +89,10 @@ fi
 
 if [ -z "${SKIP_ASAN:-}" ]; then
 	if build "$BUILD_ASAN" asan -Db_sanitize=address,undefined -Db_lundef=false; then
-		UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1} \
-			ASAN_OPTIONS=${ASAN_OPTIONS:-halt_on_error=1:detect_leaks=1} \
-			run_suites "$BUILD_ASAN" asan
+		UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+		ASAN_OPTIONS=${ASAN_OPTIONS:-halt_on_error=1:detect_leaks=1}
+		export UBSAN_OPTIONS ASAN_OPTIONS
+		run_suites "$BUILD_ASAN" asan
 	fi
 fi
 

@@ -32,6 +32,9 @@ difftest "" -C conntrack
 # Statistics only move when entries are inserted or packets are seen; the table is quiet now.
 difftest "" -S
 difftest "" -S expect
+# Should a counter move anyway, the layout must still match.
+difftest_shape "-S (shape)" -S
+difftest_shape "--stats expect (shape)" --stats expect
 difftest "" -C expect
 difftest "" -L expect
 difftest "" -L dying

@@ -18,113 +18,133 @@ ns_new CT_NS diff
 ct_labelmap
 ct_reference_table
 
-# family
-difftest "" -L -f ipv4
-difftest "" -L -f ipv6
-difftest "" -L -f ipv6 -o save
+# Every case runs twice: with the filters ctbox can push into the kernel's dump (CTA_FILTER,
+# mark, status) and with CTBOX_KFILTER=0, everything in userspace. Both must equal the reference.
+fdiff()
+{
+	difftest "$*$PASS_NAME" "$@"
+}
 
-# protocol, with and without protocol options
-for p in tcp udp udplite icmp icmpv6 sctp gre dccp igmp 2 99 6 17 255; do
-	difftest "" -L -p "$p"
-done
-difftest "" -L -p tcp --sport 5554
-difftest "" -L -p tcp --dport 80
-difftest "" -L -p tcp --orig-port-dst 80 --orig-port-src 41003
-difftest "" -L -p tcp --reply-port-src 80
-difftest "" -L -p tcp --reply-port-dst 61000
-for st in NONE SYN_SENT SYN_RECV ESTABLISHED FIN_WAIT CLOSE_WAIT LAST_ACK TIME_WAIT CLOSE \
-	LISTEN SYN_SENT2; do
-	difftest "" -L -p tcp --state "$st"
-done
-difftest "" -L -p tcp --state ESTABLISHED -f ipv6
-difftest "" -L -p tcp --state BOGUS
-difftest "" -L -p udp --sport 7776 --dport 7777
-difftest "" -L -p udp --dport 53
-difftest "" -L -p udplite --sport 1
-difftest "" -L -p sctp --state ESTABLISHED
-difftest "" -L -p sctp --state COOKIE_WAIT
-difftest "" -L -p sctp --orig-vtag 1
-difftest "" -L -p icmp --icmp-type 8
-difftest "" -L -p icmp --icmp-type 8 --icmp-code 0 --icmp-id 4660
-difftest "" -L -p icmp --icmp-id 16962
-difftest "" -L -p icmpv6 --icmpv6-type 128
-difftest "" -L -p icmpv6 --icmpv6-id 77
-# GRE keys are not compared by the reference: --srckey does not filter.
-difftest "" -L -p gre --srckey 0x1234
-difftest "" -L -p gre --srckey 0x9999
+filters()
+{
+	# family
+	fdiff -L -f ipv4
+	fdiff -L -f ipv6
+	fdiff -L -f ipv6 -o save
 
-# mark: value, value/mask (kernel filter + userspace check)
-for m in 0 5 16 42 0x10000003 268435459 3/0xff 0x10000000/0xf0000000 0/0xffff0000 16/16; do
-	difftest "" -L -m "$m"
-done
+	# protocol, with and without protocol options
+	for p in tcp udp udplite icmp icmpv6 sctp gre dccp igmp 2 99 6 17 255; do
+		fdiff -L -p "$p"
+	done
+	fdiff -L -p tcp --sport 5554
+	fdiff -L -p tcp --dport 80
+	fdiff -L -p tcp --orig-port-dst 80 --orig-port-src 41003
+	fdiff -L -p tcp --reply-port-src 80
+	fdiff -L -p tcp --reply-port-dst 61000
+	for st in NONE SYN_SENT SYN_RECV ESTABLISHED FIN_WAIT CLOSE_WAIT LAST_ACK TIME_WAIT CLOSE \
+		LISTEN SYN_SENT2; do
+		fdiff -L -p tcp --state "$st"
+	done
+	fdiff -L -p tcp --state ESTABLISHED -f ipv6
+	fdiff -L -p tcp --state BOGUS
+	fdiff -L -p udp --sport 7776 --dport 7777
+	fdiff -L -p udp --dport 53
+	fdiff -L -p udplite --sport 1
+	fdiff -L -p sctp --state ESTABLISHED
+	fdiff -L -p sctp --state COOKIE_WAIT
+	fdiff -L -p sctp --orig-vtag 1
+	fdiff -L -p icmp --icmp-type 8
+	fdiff -L -p icmp --icmp-type 8 --icmp-code 0 --icmp-id 4660
+	fdiff -L -p icmp --icmp-id 16962
+	fdiff -L -p icmpv6 --icmpv6-type 128
+	fdiff -L -p icmpv6 --icmpv6-id 77
+	# GRE keys are not compared by the reference: --srckey does not filter there. ctbox fix
+	# (doc/differences.md): keys filter, so a key no entry has lists nothing.
+	fdiff -L -p gre --srckey 0x1234
+	[ -n "$TEST_HOST" ] || ours_gre=$(ip netns exec "$CT_NS" "$CONNTRACK" -L -p gre --srckey 0x9999 2>&1; echo "exit $?")
+	[ -n "$TEST_HOST" ] || testing "-L -p gre --srckey 0x9999 lists nothing (ctbox fix)$PASS_NAME" 'printf "%s\n" "$ours_gre" | sed "s/ v[^ ]* (ctbox)/ vX (ctbox)/"' \
+		"conntrack vX (ctbox): 0 flow entries have been shown.\nexit 0\n"
 
-# addresses: exact, CIDR, masks, reply direction
-difftest "" -L -s 192.0.2.9
-difftest "" -L -d 192.0.2.10
-difftest "" -L -s 192.0.2.9 -d 192.0.2.11
-difftest "" -L -s 192.0.2.0/24
-difftest "" -L -s 192.0.2.0/25
-difftest "" -L -d 198.51.100.0/24
-difftest "" -L -s 0.0.0.0/0
-difftest "" -L -s 192.0.2.0 --mask-src 255.255.255.0
-difftest "" -L -d 198.51.100.0 --mask-dst 255.255.255.0
-difftest "" -L -s ::1
-difftest "" -L -s 2001:db8::1 -d 2001:db8::2
-difftest "" -L -s 2001:db8::/32
-difftest "" -L -d 2001:db8:1::/48
-difftest "" -L -s 127.0.0.1 -p tcp
-difftest "" -L -r 10.0.0.80
-difftest "" -L -q 198.51.100.7
-difftest "" -L -r 2001:db8::8
-difftest "" -L --reply-src 203.0.113.9 --reply-dst 198.51.100.7
-difftest "" -L -s 192.0.2.1 -f ipv4
+	# mark: value, value/mask (kernel filter + userspace check)
+	for m in 0 5 16 42 0x10000003 268435459 3/0xff 0x10000000/0xf0000000 0/0xffff0000 16/16; do
+		fdiff -L -m "$m"
+	done
 
-# status (kernel status filter)
-for u in ASSURED UNREPLIED '!ASSURED' SEEN_REPLY '!SEEN_REPLY' ASSURED,UNREPLIED \
-	SEEN_REPLY,ASSURED; do
-	difftest "" -L -u "$u"
-done
-difftest "" -L -u ASSURED -p tcp
-difftest "" -L -u UNREPLIED -f ipv6 -o extended
+	# addresses: exact, CIDR, masks, reply direction
+	fdiff -L -s 192.0.2.9
+	fdiff -L -d 192.0.2.10
+	fdiff -L -s 192.0.2.9 -d 192.0.2.11
+	fdiff -L -s 192.0.2.0/24
+	fdiff -L -s 192.0.2.0/25
+	fdiff -L -d 198.51.100.0/24
+	fdiff -L -s 0.0.0.0/0
+	fdiff -L -s 192.0.2.0 --mask-src 255.255.255.0
+	fdiff -L -d 198.51.100.0 --mask-dst 255.255.255.0
+	fdiff -L -s ::1
+	fdiff -L -s 2001:db8::1 -d 2001:db8::2
+	fdiff -L -s 2001:db8::/32
+	fdiff -L -d 2001:db8:1::/48
+	fdiff -L -s 127.0.0.1 -p tcp
+	fdiff -L -r 10.0.0.80
+	fdiff -L -q 198.51.100.7
+	fdiff -L -r 2001:db8::8
+	fdiff -L --reply-src 203.0.113.9 --reply-dst 198.51.100.7
+	fdiff -L -s 192.0.2.1 -f ipv4
 
-# zones
-difftest "" -L -w 42
-difftest "" -L -w 43
-difftest "" -L -w 0
-difftest "" -L --orig-zone 6
-difftest "" -L --reply-zone 7
-difftest "" -L --orig-zone 0
+	# status (kernel status filter)
+	for u in ASSURED UNREPLIED '!ASSURED' SEEN_REPLY '!SEEN_REPLY' ASSURED,UNREPLIED \
+		SEEN_REPLY,ASSURED; do
+		fdiff -L -u "$u"
+	done
+	fdiff -L -u ASSURED -p tcp
+	fdiff -L -u UNREPLIED -f ipv6 -o extended
 
-# NAT filters
-difftest "" -L -n
-difftest "" -L -g
-difftest "" -L -j
-difftest "" -L -n -g
-difftest "" -L --src-nat 198.51.100.7
-difftest "" -L --src-nat 198.51.100.7:61000
-difftest "" -L --src-nat 198.51.100.8
-difftest "" -L --dst-nat 10.0.0.80
-difftest "" -L --dst-nat 10.0.0.80:80
-difftest "" -L --dst-nat 10.0.0.81
-difftest "" -L --any-nat 10.0.0.80
-difftest "" -L --any-nat 198.51.100.7
-difftest "" -L -n -o save
+	# zones
+	fdiff -L -w 42
+	fdiff -L -w 43
+	fdiff -L -w 0
+	fdiff -L --orig-zone 6
+	fdiff -L --reply-zone 7
+	fdiff -L --orig-zone 0
 
-# labels (the map names foo bar ssh-ok baz-qux last; bit 3 is set on one entry, unnamed)
-difftest "" -L -l foo
-difftest "" -L -l foo,bar
-difftest "" -L -l bar -l baz-qux
-difftest "" -L -l last
-difftest "" -L -l ssh-ok
-difftest "" -L -l foo -o labels,extended
-difftest "" -L -l unnamed3
+	# NAT filters
+	fdiff -L -n
+	fdiff -L -g
+	fdiff -L -j
+	fdiff -L -n -g
+	fdiff -L --src-nat 198.51.100.7
+	fdiff -L --src-nat 198.51.100.7:61000
+	fdiff -L --src-nat 198.51.100.8
+	fdiff -L --dst-nat 10.0.0.80
+	fdiff -L --dst-nat 10.0.0.80:80
+	fdiff -L --dst-nat 10.0.0.81
+	fdiff -L --any-nat 10.0.0.80
+	fdiff -L --any-nat 198.51.100.7
+	fdiff -L -n -o save
 
-# combinations
-difftest "" -L -p tcp -s 192.0.2.2 --state CLOSE -o extended
-difftest "" -L -f ipv6 -p udp -o save
-difftest "" -L -u ASSURED -p tcp -o xml
-difftest "" -L -p udp -m 42 -o id
-difftest "" -L -p tcp -d 127.0.0.1 -u ASSURED -l bar -o labels
-difftest "" -L -z -f ipv6 -p udp
+	# labels (the map names foo bar ssh-ok baz-qux last; bit 3 is set on one entry, unnamed)
+	fdiff -L -l foo
+	fdiff -L -l foo,bar
+	fdiff -L -l bar -l baz-qux
+	fdiff -L -l last
+	fdiff -L -l ssh-ok
+	fdiff -L -l foo -o labels,extended
+	fdiff -L -l unnamed3
+
+	# combinations
+	fdiff -L -p tcp -s 192.0.2.2 --state CLOSE -o extended
+	fdiff -L -f ipv6 -p udp -o save
+	fdiff -L -u ASSURED -p tcp -o xml
+	fdiff -L -p udp -m 42 -o id
+	fdiff -L -p tcp -d 127.0.0.1 -u ASSURED -l bar -o labels
+	fdiff -L -z -f ipv6 -p udp
+}
+
+PASS_NAME=""
+filters
+export CTBOX_KFILTER=0
+PASS_NAME=" (userspace filter only)"
+filters
+unset CTBOX_KFILTER
 
 testing_done

@@ -273,16 +273,15 @@ check "-E -o json: events seen" "yes" "$([ -s "$CT_WORK/e.txt" ] && echo yes)"
 echo "== -S and -C -o json"
 ip netns exec "$NS" timeout 10 "$CONNTRACK" -S -o json >"$CT_WORK/s.json" 2>&1 || true
 ref -S >"$CT_WORK/s.txt" 2>/dev/null
-check "-S -o json: one object per cpu, same keys as the text" "" "$(python3 - "$CT_WORK/s.txt" "$CT_WORK/s.json" <<-'EOF'
+check "-S -o json: one document, an object per cpu, same keys as the text" "" "$(python3 - "$CT_WORK/s.txt" "$CT_WORK/s.json" <<-'EOF'
 import json, sys
 txt = [dict(w.split("=", 1) for w in l.split() if "=" in w) for l in open(sys.argv[1]) if l.strip()]
 problems = []
 js = []
-for l in open(sys.argv[2]):
-    try:
-        js.append(json.loads(l))
-    except ValueError:
-        problems.append("does not parse: " + l.strip())
+try:
+    js = json.load(open(sys.argv[2]))["cpus"]
+except (ValueError, KeyError, TypeError) as e:
+    problems.append("does not parse as {\"cpus\": [...]}: %s" % e)
 if len(js) != len(txt):
     problems.append("%d cpus in text, %d json objects" % (len(txt), len(js)))
 for t, j in zip(txt, js):
@@ -295,10 +294,11 @@ EOF
 )"
 n=$(ref -C)
 got=$(ip netns exec "$NS" timeout 10 "$CONNTRACK" -C -o json 2>&1 || true)
-check "-C -o json: parses and carries the count" "$n" "$(python3 -c '
+check "-C -o json: {\"entries\": N, \"max-entries\": M}" "$n" "$(python3 -c '
 import json, sys
 v = json.loads(sys.argv[1])
-print(v if isinstance(v, int) else ",".join(str(x) for x in v.values() if isinstance(x, int)))
+assert isinstance(v["max-entries"], int) and v["max-entries"] > 0
+print(v["entries"])
 ' "$got" 2>&1 | tail -n 1)"
 
 testing_done

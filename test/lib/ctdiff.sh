@@ -10,6 +10,8 @@
 #                             banner is normalised. Time-dependent fields (timeout, delta-time)
 #                             are handled by running oracle, ours, oracle: ours must equal
 #                             either oracle run (a few rounds are tried). NAME "" = the args.
+#   difftest_shape NAME ARG...
+#                             same fields, order and line count, numbers masked (for -S)
 #   diffmutate NAME ARG...    for commands that change the table: reset the table (the test's
 #                             ct_reset function), run the command with one binary, record its
 #                             output plus the table afterwards (`-L -o save` sorted without
@@ -54,10 +56,10 @@ ct_capture()
 	shift 2
 	set +e
 	# A hang is a failure of this case, not a reason to lose the whole file to meson's timeout.
-	timeout -k 5 "${CT_CMD_TIMEOUT:-20}" ip netns exec "$CT_NS" "$bin" "$@" \
+	timeout -k 5 "${CT_CMD_TIMEOUT:-10}" ip netns exec "$CT_NS" "$bin" "$@" \
 		>"$f.out" 2>"$f.err" </dev/null
 	rc=$?
-	[ "$rc" -eq 124 ] && echo "(timed out after ${CT_CMD_TIMEOUT:-20}s)" >>"$f.err"
+	[ "$rc" -eq 124 ] && echo "(timed out after ${CT_CMD_TIMEOUT:-10}s)" >>"$f.err"
 	set -e
 	{
 		cat "$f.out"
@@ -99,6 +101,25 @@ difftest()
 
 # The table as the oracle sees it, minus what ticks: `-t N` is dropped and lines are sorted
 # (dump order follows the hash, which is per-entry random across refills).
+# difftest_shape NAME ARG...: one run each; numbers after `=` are masked, so the field
+# names, their order, the line count and the fact that every value is a decimal must match.
+# For outputs whose values may legitimately move between two runs (-S).
+difftest_shape()
+{
+	local name=${1:-${*:2}} side
+	shift
+	ct_capture "$CT_WORK/o1" "$ORACLE" "$@"
+	ct_capture "$CT_WORK/us" "$CONNTRACK" "$@"
+	for side in o1 us; do
+		sed -E 's/=[0-9]+/=N/g' "$CT_WORK/$side" >"$CT_WORK/$side.shape"
+	done
+	if cmp -s "$CT_WORK/o1.shape" "$CT_WORK/us.shape"; then
+		testing_pass "$name"
+	else
+		testing_fail "$name" "$CT_WORK/o1.shape" "$CT_WORK/us.shape"
+	fi
+}
+
 ct_snapshot()
 {
 	echo "--- table"
