@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Printer tests: golden output replayed from model structs, plus unit checks of the writer. */
+#include <endian.h>
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
@@ -84,8 +85,12 @@ static void build_list(struct ct *ct, const struct tcase *c)
 			ct_set(ct, CT_SCTP_VTAG_ORIG);
 			ct_set(ct, CT_SCTP_VTAG_REPLY);
 			ct->sctp.state = (uint8_t)c->state;
-			ct->sctp.vtag_orig = c->vtag_o;
-			ct->sctp.vtag_reply = c->vtag_r;
+			/*
+			 * The cases hold the tags as upstream's -o save shows them;
+			 * the kernel (and so the model) has them byte-swapped.
+			 */
+			ct->sctp.vtag_orig = htobe32(c->vtag_o);
+			ct->sctp.vtag_reply = htobe32(c->vtag_r);
 		}
 	}
 	ct_set(ct, CT_STATUS);
