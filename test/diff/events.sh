@@ -64,9 +64,9 @@ ev_pair()
 {
 	local name=${1:-${*:2}} p_ref p_us rc_ref rc_us
 	shift
-	ns_bg "$NS" timeout -s INT -k 5 120 "$ORACLE" -E "$@" >"$CT_WORK/ref.out" 2>"$CT_WORK/ref.err"
+	ns_bg "$NS" timeout -s INT -k 30 120 "$ORACLE" -E "$@" >"$CT_WORK/ref.out" 2>"$CT_WORK/ref.err"
 	p_ref=$!
-	ns_bg "$NS" timeout -s INT -k 5 120 "$CONNTRACK" -E "$@" >"$CT_WORK/us.out" 2>"$CT_WORK/us.err"
+	ns_bg "$NS" timeout -s INT -k 30 120 "$CONNTRACK" -E "$@" >"$CT_WORK/us.out" 2>"$CT_WORK/us.err"
 	p_us=$!
 	wait_listeners "$NS" 2
 	scenario >/dev/null 2>&1
@@ -135,7 +135,7 @@ echo "== -b: the NOTICE, and the buffer lands on the event socket (ctbox fix)"
 ev_bufsize()
 {
 	local p rb
-	ns_bg "$NS" timeout -s INT -k 5 60 "$1" -E -b 1000000 >/dev/null 2>"$CT_WORK/b.err"
+	ns_bg "$NS" timeout -s INT -k 30 60 "$1" -E -b 1000000 >/dev/null 2>"$CT_WORK/b.err"
 	p=$!
 	wait_listeners "$NS" 1
 	# Only one socket in this namespace has groups: the listener's (ss may print it twice).
@@ -164,7 +164,7 @@ if [ -n "$CTFILL" ] && [ -x "$CTFILL" ]; then
 	burst_count()
 	{
 		local p
-		ns_bg "$NS" timeout -s INT -k 5 120 "$1" -E -e NEW >"$CT_WORK/burst.out" \
+		ns_bg "$NS" timeout -s INT -k 30 120 "$1" -E -e NEW >"$CT_WORK/burst.out" \
 			2>"$CT_WORK/burst.err"
 		p=$!
 		wait_listeners "$NS" 1

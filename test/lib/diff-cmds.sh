@@ -190,12 +190,13 @@ wait_listeners()
 	return 0
 }
 
-# stop_pid PID: SIGINT, then wait (bounded); SIGKILL if it hangs. Only our own pids.
+# stop_pid PID: SIGINT, then wait (bounded: 30 s, as a sanitizer build's leak check at exit
+# can take seconds); SIGKILL if it hangs. Only our own pids.
 stop_pid()
 {
 	local p=$1
 	kill -INT "$p" 2>/dev/null || true
-	for _ in $(seq 100); do
+	for _ in $(seq 600); do
 		kill -0 "$p" 2>/dev/null || break
 		sleep 0.05
 	done
