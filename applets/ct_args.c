@@ -1172,7 +1172,8 @@ int ct_args_parse_ctx(struct ct_parse_ctx *ctx, int argc, char **argv, struct ct
 	cmd->argv0 = argc > 0 ? argv[0] : "conntrack";
 
 	/* the option table is big for a stack frame in a small-stack libc */
-	p = calloc(1, sizeof(*p));
+	/* Every field is set below; clearing the whole option table per parse is what -R pays for. */
+	p = malloc(sizeof(*p));
 	if (!p)
 		return ct_oerr("out of memory");
 	p->ctx = ctx;

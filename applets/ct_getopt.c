@@ -7,11 +7,16 @@
 
 void go_init(struct go_state *st)
 {
+	/* -R parses every line: look the environment up once per process. */
+	static int posix = -1;
+
+	if (posix < 0)
+		posix = getenv("POSIXLY_CORRECT") != NULL;
 	memset(st, 0, sizeof(*st));
 	st->optind = 1;
 	st->first_nonopt = 1;
 	st->last_nonopt = 1;
-	st->posix = getenv("POSIXLY_CORRECT") != NULL;
+	st->posix = posix;
 }
 
 static bool nonopt(const char *s)
@@ -50,7 +55,7 @@ static int long_opt(struct go_state *st, int argc, char **argv, const struct go_
 
 	st->optelem = st->optind;
 	for (const struct go_long *p = longs; p->name; p++) {
-		if (strncmp(p->name, name, len))
+		if (p->name[0] != name[0] || strncmp(p->name, name, len))
 			continue;
 		if (strlen(p->name) == len) {
 			found = p;

@@ -85,7 +85,11 @@ int ct_open_mod(struct ct_ctx *c)
 	if (c->mod)
 		return 0;
 	c->mod = nl_open(0);
-	return c->mod ? 0 : -errno;
+	if (!c->mod)
+		return -errno;
+	/* Acks without a copy of each request: less for the kernel to build and us to read. */
+	nl_set_opt(c->mod, NETLINK_CAP_ACK, 1);
+	return 0;
 }
 
 /* CTA_FILTER flags for the fields of t the kernel compares exactly as upstream's userspace does. */
@@ -129,7 +133,8 @@ static int kfilter_off(void)
 	return v && !strcmp(v, "0");
 }
 
-void ct_kernel_filter(const struct ct_cmd *cmd, struct ctnl_filter *f, int with_status)
+void ct_kernel_filter(const struct ct_cmd *cmd, uint8_t family, struct ctnl_filter *f,
+		      int with_status)
 {
 	memset(f, 0, sizeof(*f));
 	if (cmd->options & (1ULL << OPT_MARK)) {
@@ -143,19 +148,23 @@ void ct_kernel_filter(const struct ct_cmd *cmd, struct ctnl_filter *f, int with_
 		f->status_mask = cmd->status_mask;
 	}
 	/*
-	 * Tuple filters go to the kernel only where its match is a superset of
-	 * upstream's userspace match, which still runs on every entry: CIDR and
-	 * masks stay in userspace, zones too (the kernel's zone match ignores
-	 * direction, upstream's does not).
+	 * Filters go to the kernel only where its match is a superset of
+	 * upstream's userspace match, which still runs on every entry. The
+	 * kernel's zone match ignores direction and cannot select zone 0, so
+	 * it only narrows a -w of another zone; userspace decides the rest.
 	 */
+	if ((cmd->options & (1ULL << OPT_ZONE)) && cmd->tmpl.zone && !kfilter_off()) {
+		f->flags |= CTNL_F_ZONE;
+		f->zone = cmd->tmpl.zone;
+	}
 	/* CTBOX_KFILTER=0 keeps every filter in userspace: tests compare both paths. */
-	if (cmd->table != TABLE_CONNTRACK || !cmd->family || kfilter_off())
+	if (cmd->table != TABLE_CONNTRACK || !family || kfilter_off())
 		return;
 	f->orig = cmd->tmpl.orig;
 	f->reply = cmd->tmpl.reply;
-	f->orig_flags = tuple_filter_flags(&f->orig, cmd->family,
+	f->orig_flags = tuple_filter_flags(&f->orig, family,
 					   cmd->options & ((1ULL << OPT_MASK_SRC) | (1ULL << OPT_MASK_DST)));
-	f->reply_flags = tuple_filter_flags(&f->reply, cmd->family, 0);
+	f->reply_flags = tuple_filter_flags(&f->reply, family, 0);
 	if (f->orig_flags || f->reply_flags)
 		f->flags |= CTNL_F_TUPLE;
 }
@@ -209,7 +218,7 @@ static int run_list(struct ct_cmd *cmd, struct ct_ctx *c)
 		msg = CTNL_MSG_CT_GET_CTRZERO;
 
 	if (cmd->table == TABLE_CONNTRACK)
-		ct_kernel_filter(cmd, &f, 1);
+		ct_kernel_filter(cmd, cmd->family, &f, 1);
 	else
 		memset(&f, 0, sizeof(f));
 	len = ctnl_build_dump(c->nlbuf, NLBUF_SIZE, msg, cmd->family, nl_seq(c->nl), &f);

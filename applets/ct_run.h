@@ -46,7 +46,11 @@ bool ct_filter_match_update(const struct ct_cmd *cmd, const struct ct *ct);
 int ct_run_modify(struct ct_cmd *cmd, struct ct_ctx *c);	/* -I -A -U -D */
 int ct_run_event(struct ct_cmd *cmd, struct ct_ctx *c);		/* -E */
 int ct_run_expect(struct ct_cmd *cmd, struct ct_ctx *c);	/* every expect-table command */
-/* Fill a kernel dump filter for -L/-D from the command: a superset of the userspace filter. */
-void ct_kernel_filter(const struct ct_cmd *cmd, struct ctnl_filter *f, int with_status);
+/*
+ * Fill a kernel dump filter for -L/-D from the command for a dump of family
+ * (tuple filters need one): a superset of the userspace filter.
+ */
+void ct_kernel_filter(const struct ct_cmd *cmd, uint8_t family, struct ctnl_filter *f,
+		      int with_status);
 
 #endif

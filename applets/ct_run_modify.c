@@ -12,7 +12,7 @@
 #include "proto/ctnl.h"
 
 /* Deletes in flight per sendmsg: one ack round trip per batch instead of per entry. */
-#define DEL_BATCH 64
+#define DEL_BATCH 256
 #define DEL_MSG_MAX 512
 
 static int has_opt(const struct ct_cmd *cmd, enum ct_opt o)
@@ -132,11 +132,23 @@ static int del_cb(const struct nlmsghdr *nlh, void *arg)
 	return 0;
 }
 
+static int del_dump(struct ct_cmd *cmd, struct ct_ctx *c, struct del_state *s, uint8_t family)
+{
+	struct ctnl_filter f;
+	int len;
+
+	ct_kernel_filter(cmd, family, &f, 0);
+	len = ctnl_build_dump(c->nlbuf, NLBUF_SIZE, CTNL_MSG_CT_GET, family, nl_seq(c->nl), &f);
+	if (len < 0)
+		return len;
+	return nl_talk(c->nl, c->nlbuf, del_cb, s);
+}
+
 static int run_delete(struct ct_cmd *cmd, struct ct_ctx *c)
 {
 	static struct del_state s;
 	struct ctnl_filter f;
-	int len, r;
+	int r;
 
 	memset(&s, 0, offsetof(struct del_state, pending));
 	s.cmd = cmd;
@@ -147,12 +159,20 @@ static int run_delete(struct ct_cmd *cmd, struct ct_ctx *c)
 	s.po.map = NULL;
 	if (ct_open_mod(c) < 0)
 		return ct_fail(c, -errno, cmd->command);
-	/* Upstream never sends the status filter for -D; the userspace filter decides. */
-	ct_kernel_filter(cmd, &f, 0);
-	len = ctnl_build_dump(c->nlbuf, NLBUF_SIZE, CTNL_MSG_CT_GET, cmd->family, nl_seq(c->nl), &f);
-	if (len < 0)
-		return ct_fail(c, len, cmd->command);
-	r = nl_talk(c->nl, c->nlbuf, del_cb, &s);
+	/*
+	 * Upstream never sends the status filter for -D; the userspace filter
+	 * decides. The kernel takes tuple filters only with a family, so a
+	 * protocol or port filter without -f dumps IPv4, then IPv6: the deleted
+	 * entries print grouped by family, and the kernel skips the rest.
+	 */
+	ct_kernel_filter(cmd, AF_INET, &f, 0);
+	if (!cmd->family && (f.flags & CTNL_F_TUPLE)) {
+		r = del_dump(cmd, c, &s, AF_INET);
+		if (!r && !s.err)
+			r = del_dump(cmd, c, &s, AF_INET6);
+	} else {
+		r = del_dump(cmd, c, &s, cmd->family);
+	}
 	if (!s.err)
 		del_flush(&s);
 	out_flush(&c->out);
