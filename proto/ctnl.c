@@ -57,15 +57,26 @@ void ctnl_put_tuple(struct nlb *b, uint16_t type, const struct ct_tuple *t, uint
 	nlb_nest_end(b, n);
 }
 
-static void put_nat(struct nlb *b, uint16_t type, const struct ct_nat *nat, uint8_t family)
+/*
+ * A 64-bit attribute as nla_put_64bit lays it out: a zero-length pad first
+ * when the payload would not be 8-aligned in the kernel's skb. wire_pad
+ * says where the message sat in that skb (0: unpadded, as requests are).
+ */
+void ctnl_put64(struct nlb *b, uint16_t type, uint64_t v, uint16_t padtype, uint8_t wire_pad)
 {
-	uint8_t l3 = nat->l3 ? nat->l3 : family;
+	if (wire_pad && ((wire_pad - 1u) + b->len + NLA_HDRLEN) % 8)
+		nlb_put(b, padtype, NULL, 0);
+	nlb_u64be(b, type, v);
+}
+
+void ctnl_put_nat(struct nlb *b, uint16_t type, const struct ct_nat *nat)
+{
 	size_t n = nlb_nest(b, type), p;
 
-	if (l3 == AF_INET6) {
+	if (nat->l3 == AF_INET6) {
 		nlb_put(b, CTA_NAT_V6_MINIP, nat->min_ip.b, 16);
 		nlb_put(b, CTA_NAT_V6_MAXIP, nat->max_ip.b, 16);
-	} else {
+	} else if (nat->l3 == AF_INET) {
 		nlb_put(b, CTA_NAT_V4_MINIP, nat->min_ip.b, 4);
 		nlb_put(b, CTA_NAT_V4_MAXIP, nat->max_ip.b, 4);
 	}
@@ -78,21 +89,19 @@ static void put_nat(struct nlb *b, uint16_t type, const struct ct_nat *nat, uint
 	nlb_nest_end(b, n);
 }
 
-/* Protoinfo as a request carries it; the kernel ignores what a protocol does not use. */
-static void put_protoinfo(struct nlb *b, const struct ct *ct)
-{
-	uint64_t tcp = (UINT64_C(1) << CT_TCP_STATE) | (UINT64_C(1) << CT_TCP_WSCALE_ORIG) |
-		       (UINT64_C(1) << CT_TCP_WSCALE_REPLY) | (UINT64_C(1) << CT_TCP_FLAGS_ORIG) |
-		       (UINT64_C(1) << CT_TCP_FLAGS_REPLY);
-	uint64_t sctp = (UINT64_C(1) << CT_SCTP_STATE) | (UINT64_C(1) << CT_SCTP_VTAG_ORIG) |
-			(UINT64_C(1) << CT_SCTP_VTAG_REPLY);
-	uint64_t dccp = (UINT64_C(1) << CT_DCCP_STATE) | (UINT64_C(1) << CT_DCCP_ROLE) |
-			(UINT64_C(1) << CT_DCCP_HSEQ);
-	size_t n, p;
+#define CT_BIT(a) (UINT64_C(1) << (a))
 
-	if (!(ct->present & (tcp | sctp | dccp)))
-		return;
-	n = nlb_nest(b, CTA_PROTOINFO);
+/* Protoinfo as the kernel lays it out; requests carry what is present and the kernel ignores what a protocol does not use. */
+void ctnl_put_protoinfo(struct nlb *b, const struct ct *ct)
+{
+	const uint64_t tcp = CT_BIT(CT_TCP_STATE) | CT_BIT(CT_TCP_WSCALE_ORIG) |
+			     CT_BIT(CT_TCP_WSCALE_REPLY) | CT_BIT(CT_TCP_FLAGS_ORIG) |
+			     CT_BIT(CT_TCP_FLAGS_REPLY);
+	const uint64_t sctp = CT_BIT(CT_SCTP_STATE) | CT_BIT(CT_SCTP_VTAG_ORIG) |
+			      CT_BIT(CT_SCTP_VTAG_REPLY);
+	const uint64_t dccp = CT_BIT(CT_DCCP_STATE) | CT_BIT(CT_DCCP_ROLE) | CT_BIT(CT_DCCP_HSEQ);
+	size_t n = nlb_nest(b, CTA_PROTOINFO), p;
+
 	if (ct->present & tcp) {
 		p = nlb_nest(b, CTA_PROTOINFO_TCP);
 		if (ct_has(ct, CT_TCP_STATE))
@@ -102,14 +111,14 @@ static void put_protoinfo(struct nlb *b, const struct ct *ct)
 		if (ct_has(ct, CT_TCP_WSCALE_REPLY))
 			nlb_u8(b, CTA_PROTOINFO_TCP_WSCALE_REPLY, ct->tcp.wscale_reply);
 		if (ct_has(ct, CT_TCP_FLAGS_ORIG)) {
-			uint8_t f[2] = {ct->tcp.flags_orig, ct->tcp.mask_orig};
+			uint8_t fl[2] = {ct->tcp.flags_orig, ct->tcp.mask_orig};
 
-			nlb_put(b, CTA_PROTOINFO_TCP_FLAGS_ORIGINAL, f, sizeof(f));
+			nlb_put(b, CTA_PROTOINFO_TCP_FLAGS_ORIGINAL, fl, sizeof(fl));
 		}
 		if (ct_has(ct, CT_TCP_FLAGS_REPLY)) {
-			uint8_t f[2] = {ct->tcp.flags_reply, ct->tcp.mask_reply};
+			uint8_t fl[2] = {ct->tcp.flags_reply, ct->tcp.mask_reply};
 
-			nlb_put(b, CTA_PROTOINFO_TCP_FLAGS_REPLY, f, sizeof(f));
+			nlb_put(b, CTA_PROTOINFO_TCP_FLAGS_REPLY, fl, sizeof(fl));
 		}
 		nlb_nest_end(b, p);
 	}
@@ -120,7 +129,8 @@ static void put_protoinfo(struct nlb *b, const struct ct *ct)
 		if (ct_has(ct, CT_DCCP_ROLE))
 			nlb_u8(b, CTA_PROTOINFO_DCCP_ROLE, ct->dccp.role);
 		if (ct_has(ct, CT_DCCP_HSEQ))
-			nlb_u64be(b, CTA_PROTOINFO_DCCP_HANDSHAKE_SEQ, ct->dccp.handshake_seq);
+			ctnl_put64(b, CTA_PROTOINFO_DCCP_HANDSHAKE_SEQ, ct->dccp.handshake_seq,
+				   CTA_PROTOINFO_DCCP_PAD, ct->wire_pad);
 		nlb_nest_end(b, p);
 	}
 	if (ct->present & sctp) {
@@ -136,31 +146,24 @@ static void put_protoinfo(struct nlb *b, const struct ct *ct)
 	nlb_nest_end(b, n);
 }
 
-static void put_seqadj(struct nlb *b, uint16_t type, const struct ct_seqadj *s)
+/* seqadj and synproxy nests: three u32 attributes numbered 1..3. */
+void ctnl_put_u32_triple(struct nlb *b, uint16_t type, uint32_t x, uint32_t y, uint32_t z)
 {
 	size_t n = nlb_nest(b, type);
 
-	nlb_u32be(b, CTA_SEQADJ_CORRECTION_POS, s->correction_pos);
-	nlb_u32be(b, CTA_SEQADJ_OFFSET_BEFORE, s->offset_before);
-	nlb_u32be(b, CTA_SEQADJ_OFFSET_AFTER, s->offset_after);
+	nlb_u32be(b, 1, x);
+	nlb_u32be(b, 2, y);
+	nlb_u32be(b, 3, z);
 	nlb_nest_end(b, n);
 }
 
-static void put_synproxy(struct nlb *b, const struct ct *ct)
+/* A nest holding one string (helper, secctx); empty when has is 0. */
+void ctnl_put_strnest(struct nlb *b, uint16_t type, uint16_t sub, const char *s, int has)
 {
-	size_t n = nlb_nest(b, CTA_SYNPROXY);
+	size_t n = nlb_nest(b, type);
 
-	nlb_u32be(b, CTA_SYNPROXY_ISN, ct->synproxy.isn);
-	nlb_u32be(b, CTA_SYNPROXY_ITS, ct->synproxy.its);
-	nlb_u32be(b, CTA_SYNPROXY_TSOFF, ct->synproxy.tsoff);
-	nlb_nest_end(b, n);
-}
-
-static void put_help(struct nlb *b, const char *name)
-{
-	size_t n = nlb_nest(b, CTA_HELP);
-
-	nlb_str(b, CTA_HELP_NAME, name);
+	if (has)
+		nlb_str(b, sub, s);
 	nlb_nest_end(b, n);
 }
 
@@ -295,9 +298,9 @@ int ctnl_build_ct(void *buf, size_t len, uint16_t msg, uint16_t flags, uint8_t f
 	if (ct_has(ct, CT_MASTER))
 		ctnl_put_tuple(&b, CTA_TUPLE_MASTER, &ct->master, family);
 	if (ct_has(ct, CT_NAT_SRC))
-		put_nat(&b, CTA_NAT_SRC, &ct->snat, family);
+		ctnl_put_nat(&b, CTA_NAT_SRC, &ct->snat);
 	if (ct_has(ct, CT_NAT_DST))
-		put_nat(&b, CTA_NAT_DST, &ct->dnat, family);
+		ctnl_put_nat(&b, CTA_NAT_DST, &ct->dnat);
 	if (ct_has(ct, CT_STATUS))
 		nlb_u32be(&b, CTA_STATUS, ct->status);
 	if (ct_has(ct, CT_TIMEOUT))
@@ -308,19 +311,27 @@ int ctnl_build_ct(void *buf, size_t len, uint16_t msg, uint16_t flags, uint8_t f
 		nlb_u32be(&b, CTA_MARK_MASK, ct->mark_mask);
 	if (ct_has(ct, CT_ZONE))
 		nlb_u16be(&b, CTA_ZONE, ct->zone);
-	put_protoinfo(&b, ct);
+	if (ct->present & (CT_BIT(CT_TCP_STATE) | CT_BIT(CT_TCP_WSCALE_ORIG) |
+			   CT_BIT(CT_TCP_WSCALE_REPLY) | CT_BIT(CT_TCP_FLAGS_ORIG) |
+			   CT_BIT(CT_TCP_FLAGS_REPLY) | CT_BIT(CT_SCTP_STATE) |
+			   CT_BIT(CT_SCTP_VTAG_ORIG) | CT_BIT(CT_SCTP_VTAG_REPLY) |
+			   CT_BIT(CT_DCCP_STATE) | CT_BIT(CT_DCCP_ROLE) | CT_BIT(CT_DCCP_HSEQ)))
+		ctnl_put_protoinfo(&b, ct);
 	if (ct_has(ct, CT_HELPER))
-		put_help(&b, ct->helper);
+		ctnl_put_strnest(&b, CTA_HELP, CTA_HELP_NAME, ct->helper, 1);
 	if (ct_has(ct, CT_LABELS))
 		nlb_put(&b, CTA_LABELS, ct->labels, labels_len(ct));
 	if (ct_has(ct, CT_LABELS_MASK))
 		nlb_put(&b, CTA_LABELS_MASK, ct->labels_mask, labels_len(ct));
 	if (ct_has(ct, CT_SEQADJ_ORIG))
-		put_seqadj(&b, CTA_SEQ_ADJ_ORIG, &ct->seqadj_orig);
+		ctnl_put_u32_triple(&b, CTA_SEQ_ADJ_ORIG, ct->seqadj_orig.correction_pos,
+				    ct->seqadj_orig.offset_before, ct->seqadj_orig.offset_after);
 	if (ct_has(ct, CT_SEQADJ_REPLY))
-		put_seqadj(&b, CTA_SEQ_ADJ_REPLY, &ct->seqadj_reply);
+		ctnl_put_u32_triple(&b, CTA_SEQ_ADJ_REPLY, ct->seqadj_reply.correction_pos,
+				    ct->seqadj_reply.offset_before, ct->seqadj_reply.offset_after);
 	if (ct_has(ct, CT_SYNPROXY))
-		put_synproxy(&b, ct);
+		ctnl_put_u32_triple(&b, CTA_SYNPROXY, ct->synproxy.isn, ct->synproxy.its,
+				    ct->synproxy.tsoff);
 	if (ct_has(ct, CT_ID))
 		nlb_u32be(&b, CTA_ID, ct->id);
 	return nlb_end(&b);

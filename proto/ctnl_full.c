@@ -7,18 +7,6 @@
 #include "proto/ctnl.h"
 #include "proto/ctnl_int.h"
 
-/*
- * A 64-bit attribute as nla_put_64bit lays it out: a zero-length pad first
- * when the payload would not be 8-aligned in the kernel's skb. wire_pad
- * says where the message sat in that skb (0: the kernel never padded).
- */
-static void put64(struct nlb *b, uint16_t type, uint64_t v, uint16_t padtype, uint8_t wire_pad)
-{
-	if (wire_pad && ((wire_pad - 1u) + b->len + NLA_HDRLEN) % 8)
-		nlb_put(b, padtype, NULL, 0);
-	nlb_u64be(b, type, v);
-}
-
 static void full_counters(struct nlb *b, const struct ct *ct, int reply)
 {
 	const struct ct_counters *c = reply ? &ct->cnt_reply : &ct->cnt_orig;
@@ -30,99 +18,10 @@ static void full_counters(struct nlb *b, const struct ct *ct, int reply)
 		nlb_u32be(b, CTA_COUNTERS32_PACKETS, (uint32_t)c->packets);
 		nlb_u32be(b, CTA_COUNTERS32_BYTES, (uint32_t)c->bytes);
 	} else {
-		put64(b, CTA_COUNTERS_PACKETS, c->packets, CTA_COUNTERS_PAD, ct->wire_pad);
-		put64(b, CTA_COUNTERS_BYTES, c->bytes, CTA_COUNTERS_PAD, ct->wire_pad);
+		ctnl_put64(b, CTA_COUNTERS_PACKETS, c->packets, CTA_COUNTERS_PAD, ct->wire_pad);
+		ctnl_put64(b, CTA_COUNTERS_BYTES, c->bytes, CTA_COUNTERS_PAD, ct->wire_pad);
 	}
 out:
-	nlb_nest_end(b, n);
-}
-
-static void full_protoinfo(struct nlb *b, const struct ct *ct)
-{
-	size_t n = nlb_nest(b, CTA_PROTOINFO), p;
-
-	if (ct_has(ct, CT_TCP_STATE) || ct_has(ct, CT_TCP_WSCALE_ORIG) ||
-	    ct_has(ct, CT_TCP_FLAGS_ORIG)) {
-		p = nlb_nest(b, CTA_PROTOINFO_TCP);
-		if (ct_has(ct, CT_TCP_STATE))
-			nlb_u8(b, CTA_PROTOINFO_TCP_STATE, ct->tcp.state);
-		if (ct_has(ct, CT_TCP_WSCALE_ORIG))
-			nlb_u8(b, CTA_PROTOINFO_TCP_WSCALE_ORIGINAL, ct->tcp.wscale_orig);
-		if (ct_has(ct, CT_TCP_WSCALE_REPLY))
-			nlb_u8(b, CTA_PROTOINFO_TCP_WSCALE_REPLY, ct->tcp.wscale_reply);
-		if (ct_has(ct, CT_TCP_FLAGS_ORIG)) {
-			uint8_t f[2] = {ct->tcp.flags_orig, ct->tcp.mask_orig};
-
-			nlb_put(b, CTA_PROTOINFO_TCP_FLAGS_ORIGINAL, f, 2);
-		}
-		if (ct_has(ct, CT_TCP_FLAGS_REPLY)) {
-			uint8_t f[2] = {ct->tcp.flags_reply, ct->tcp.mask_reply};
-
-			nlb_put(b, CTA_PROTOINFO_TCP_FLAGS_REPLY, f, 2);
-		}
-		nlb_nest_end(b, p);
-	}
-	if (ct_has(ct, CT_DCCP_STATE) || ct_has(ct, CT_DCCP_ROLE) || ct_has(ct, CT_DCCP_HSEQ)) {
-		p = nlb_nest(b, CTA_PROTOINFO_DCCP);
-		if (ct_has(ct, CT_DCCP_STATE))
-			nlb_u8(b, CTA_PROTOINFO_DCCP_STATE, ct->dccp.state);
-		if (ct_has(ct, CT_DCCP_ROLE))
-			nlb_u8(b, CTA_PROTOINFO_DCCP_ROLE, ct->dccp.role);
-		if (ct_has(ct, CT_DCCP_HSEQ))
-			put64(b, CTA_PROTOINFO_DCCP_HANDSHAKE_SEQ, ct->dccp.handshake_seq,
-			      CTA_PROTOINFO_DCCP_PAD, ct->wire_pad);
-		nlb_nest_end(b, p);
-	}
-	if (ct_has(ct, CT_SCTP_STATE) || ct_has(ct, CT_SCTP_VTAG_ORIG) ||
-	    ct_has(ct, CT_SCTP_VTAG_REPLY)) {
-		p = nlb_nest(b, CTA_PROTOINFO_SCTP);
-		if (ct_has(ct, CT_SCTP_STATE))
-			nlb_u8(b, CTA_PROTOINFO_SCTP_STATE, ct->sctp.state);
-		if (ct_has(ct, CT_SCTP_VTAG_ORIG))
-			nlb_u32be(b, CTA_PROTOINFO_SCTP_VTAG_ORIGINAL, ct->sctp.vtag_orig);
-		if (ct_has(ct, CT_SCTP_VTAG_REPLY))
-			nlb_u32be(b, CTA_PROTOINFO_SCTP_VTAG_REPLY, ct->sctp.vtag_reply);
-		nlb_nest_end(b, p);
-	}
-	nlb_nest_end(b, n);
-}
-
-static void full_nat(struct nlb *b, uint16_t type, const struct ct_nat *nat)
-{
-	size_t n = nlb_nest(b, type), p;
-
-	if (nat->l3 == AF_INET6) {
-		nlb_put(b, CTA_NAT_V6_MINIP, nat->min_ip.b, 16);
-		nlb_put(b, CTA_NAT_V6_MAXIP, nat->max_ip.b, 16);
-	} else if (nat->l3 == AF_INET) {
-		nlb_put(b, CTA_NAT_V4_MINIP, nat->min_ip.b, 4);
-		nlb_put(b, CTA_NAT_V4_MAXIP, nat->max_ip.b, 4);
-	}
-	if (nat->has_port) {
-		p = nlb_nest(b, CTA_NAT_PROTO);
-		nlb_u16be(b, CTA_PROTONAT_PORT_MIN, nat->min_port);
-		nlb_u16be(b, CTA_PROTONAT_PORT_MAX, nat->max_port);
-		nlb_nest_end(b, p);
-	}
-	nlb_nest_end(b, n);
-}
-
-static void full_u32_triple(struct nlb *b, uint16_t type, uint32_t a, uint32_t c, uint32_t d)
-{
-	size_t n = nlb_nest(b, type);
-
-	nlb_u32be(b, 1, a);
-	nlb_u32be(b, 2, c);
-	nlb_u32be(b, 3, d);
-	nlb_nest_end(b, n);
-}
-
-static void full_strnest(struct nlb *b, uint16_t type, uint16_t sub, const char *s, int has)
-{
-	size_t n = nlb_nest(b, type);
-
-	if (has)
-		nlb_str(b, sub, s);
 	nlb_nest_end(b, n);
 }
 
@@ -168,13 +67,13 @@ static void full_ct_attr(struct nlb *b, const struct ct *ct, uint8_t type)
 		nlb_u16be(b, type, ct->zone);
 		break;
 	case CTA_PROTOINFO:
-		full_protoinfo(b, ct);
+		ctnl_put_protoinfo(b, ct);
 		break;
 	case CTA_HELP:
-		full_strnest(b, type, CTA_HELP_NAME, ct->helper, ct_has(ct, CT_HELPER));
+		ctnl_put_strnest(b, type, CTA_HELP_NAME, ct->helper, ct_has(ct, CT_HELPER));
 		break;
 	case CTA_SECCTX:
-		full_strnest(b, type, CTA_SECCTX_NAME, ct->secctx, ct_has(ct, CT_SECCTX));
+		ctnl_put_strnest(b, type, CTA_SECCTX_NAME, ct->secctx, ct_has(ct, CT_SECCTX));
 		break;
 	case CTA_COUNTERS_ORIG:
 	case CTA_COUNTERS_REPLY:
@@ -183,10 +82,10 @@ static void full_ct_attr(struct nlb *b, const struct ct *ct, uint8_t type)
 	case CTA_TIMESTAMP:
 		n = nlb_nest(b, type);
 		if (ct_has(ct, CT_TS_START))
-			put64(b, CTA_TIMESTAMP_START, ct->ts_start, CTA_TIMESTAMP_PAD,
+			ctnl_put64(b, CTA_TIMESTAMP_START, ct->ts_start, CTA_TIMESTAMP_PAD,
 			      ct->wire_pad);
 		if (ct_has(ct, CT_TS_STOP))
-			put64(b, CTA_TIMESTAMP_STOP, ct->ts_stop, CTA_TIMESTAMP_PAD, ct->wire_pad);
+			ctnl_put64(b, CTA_TIMESTAMP_STOP, ct->ts_stop, CTA_TIMESTAMP_PAD, ct->wire_pad);
 		nlb_nest_end(b, n);
 		break;
 	case CTA_LABELS:
@@ -197,25 +96,25 @@ static void full_ct_attr(struct nlb *b, const struct ct *ct, uint8_t type)
 			ct->labels_len ? ct->labels_len : CT_LABELS_BYTES);
 		break;
 	case CTA_SEQ_ADJ_ORIG:
-		full_u32_triple(b, type, ct->seqadj_orig.correction_pos,
+		ctnl_put_u32_triple(b, type, ct->seqadj_orig.correction_pos,
 				ct->seqadj_orig.offset_before, ct->seqadj_orig.offset_after);
 		break;
 	case CTA_SEQ_ADJ_REPLY:
-		full_u32_triple(b, type, ct->seqadj_reply.correction_pos,
+		ctnl_put_u32_triple(b, type, ct->seqadj_reply.correction_pos,
 				ct->seqadj_reply.offset_before, ct->seqadj_reply.offset_after);
 		break;
 	case CTA_SYNPROXY:
-		full_u32_triple(b, type, ct->synproxy.isn, ct->synproxy.its, ct->synproxy.tsoff);
+		ctnl_put_u32_triple(b, type, ct->synproxy.isn, ct->synproxy.its, ct->synproxy.tsoff);
 		break;
 	case CTA_NAT_SRC:
-		full_nat(b, type, &ct->snat);
+		ctnl_put_nat(b, type, &ct->snat);
 		break;
 	case CTA_NAT_DST:
-		full_nat(b, type, &ct->dnat);
+		ctnl_put_nat(b, type, &ct->dnat);
 		break;
 	case CTNL_CTA_TIMESTAMP_EVENT:
 		/* The kernel pads this one with CTA_TIMESTAMP_PAD at the top level. */
-		put64(b, type, ct->ts_event, CTA_TIMESTAMP_PAD, ct->wire_pad);
+		ctnl_put64(b, type, ct->ts_event, CTA_TIMESTAMP_PAD, ct->wire_pad);
 		break;
 	default:
 		/* CTA_FILTER and the like never come from the kernel; nothing kept to re-emit. */

@@ -17,5 +17,11 @@
  */
 void ctnl_put_tuple_body(struct nlb *b, const struct ct_tuple *t, uint8_t l3);
 void ctnl_put_tuple(struct nlb *b, uint16_t type, const struct ct_tuple *t, uint8_t l3);
+/* The nests requests and the byte-exact re-encoder share (ctnl.c). wire_pad: see struct ct. */
+void ctnl_put64(struct nlb *b, uint16_t type, uint64_t v, uint16_t padtype, uint8_t wire_pad);
+void ctnl_put_nat(struct nlb *b, uint16_t type, const struct ct_nat *nat);
+void ctnl_put_protoinfo(struct nlb *b, const struct ct *ct);
+void ctnl_put_u32_triple(struct nlb *b, uint16_t type, uint32_t x, uint32_t y, uint32_t z);
+void ctnl_put_strnest(struct nlb *b, uint16_t type, uint16_t sub, const char *s, int has);
 
 #endif
