@@ -196,7 +196,7 @@ static int list_cb(const struct nlmsghdr *nlh, void *arg)
 	return 0;
 }
 
-static void report_bad(unsigned int bad)
+void ct_report_bad(unsigned int bad)
 {
 	if (bad)
 		fprintf(stderr, "conntrack: skipped %u malformed netlink message%s\n", bad,
@@ -225,7 +225,7 @@ static int run_list(struct ct_cmd *cmd, struct ct_ctx *c)
 	if (len < 0)
 		return ct_fail(c, len, cmd->command);
 	r = nl_talk(c->nl, c->nlbuf, list_cb, &s);
-	report_bad(s.bad);
+	ct_report_bad(s.bad);
 	/* Upstream closes the document only for the main table. */
 	if (c->xml_open && cmd->table == TABLE_CONNTRACK)
 		print_xml_footer(&c->out, "conntrack");
@@ -247,7 +247,7 @@ static int run_get(struct ct_cmd *cmd, struct ct_ctx *c)
 	if (len < 0)
 		return ct_fail(c, len, cmd->command);
 	r = nl_talk(c->nl, c->nlbuf, list_cb, &s);
-	report_bad(s.bad);
+	ct_report_bad(s.bad);
 	if (r < 0)
 		return ct_fail(c, r, cmd->command);
 	out_flush(&c->out);

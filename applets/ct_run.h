@@ -33,6 +33,8 @@ int ct_fail(struct ct_ctx *c, int err, enum ct_command cmd);
 void ct_summary(unsigned int n, const char *what);
 
 int ct_open_mod(struct ct_ctx *c);
+/* Malformed messages are skipped and counted; say how many, once, at the end. */
+void ct_report_bad(unsigned int bad);
 /* Print a counter (-C): the number, or {"entries":N[,"max-entries":M]} with -o json. */
 void ct_count_out(struct ct_ctx *c, unsigned long entries, unsigned long max);
 

@@ -276,6 +276,7 @@ int ct_run_event(struct ct_cmd *cmd, struct ct_ctx *c)
 				out_flush(&c->out);
 		}
 	}
+	ct_report_bad(s.bad);
 	if (!ret) {
 		if (c->xml_open)
 			print_xml_footer(&c->out, "conntrack");

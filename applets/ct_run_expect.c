@@ -68,6 +68,7 @@ static int exp_dump(struct ct_cmd *cmd, struct ct_ctx *c, int count_only)
 	len = ctnl_build_simple(c->nlbuf, NLBUF_SIZE, CTNL_SUBSYS_EXP, CTNL_MSG_EXP_GET, NLM_F_DUMP,
 				cmd->family, nl_seq(c->nl));
 	r = len < 0 ? len : nl_talk(c->nl, c->nlbuf, exp_cb, &s);
+	ct_report_bad(s.bad);
 	if (c->xml_open)
 		print_xml_footer(&c->out, "expect");
 	if (r < 0)

@@ -176,6 +176,7 @@ static int run_delete(struct ct_cmd *cmd, struct ct_ctx *c)
 	if (!s.err)
 		del_flush(&s);
 	out_flush(&c->out);
+	ct_report_bad(s.bad);
 	if (s.err)
 		return ct_fail(c, s.err, cmd->command);
 	if (r < 0)
@@ -381,6 +382,7 @@ static int run_update(struct ct_cmd *cmd, struct ct_ctx *c)
 		return ct_fail(c, len, cmd->command);
 	r = nl_talk(c->nl, c->nlbuf, upd_cb, &s);
 	out_flush(&c->out);
+	ct_report_bad(s.bad);
 	if (s.err)
 		return ct_fail(c, s.err, cmd->command);
 	if (r < 0)
