@@ -147,7 +147,6 @@ static int del_dump(struct ct_cmd *cmd, struct ct_ctx *c, struct del_state *s, u
 static int run_delete(struct ct_cmd *cmd, struct ct_ctx *c)
 {
 	static struct del_state s;
-	struct ctnl_filter f;
 	int r;
 
 	memset(&s, 0, offsetof(struct del_state, pending));
@@ -159,20 +158,8 @@ static int run_delete(struct ct_cmd *cmd, struct ct_ctx *c)
 	s.po.map = NULL;
 	if (ct_open_mod(c) < 0)
 		return ct_fail(c, -errno, cmd->command);
-	/*
-	 * Upstream never sends the status filter for -D; the userspace filter
-	 * decides. The kernel takes tuple filters only with a family, so a
-	 * protocol or port filter without -f dumps IPv4, then IPv6: the deleted
-	 * entries print grouped by family, and the kernel skips the rest.
-	 */
-	ct_kernel_filter(cmd, AF_INET, &f, 0);
-	if (!cmd->family && (f.flags & CTNL_F_TUPLE)) {
-		r = del_dump(cmd, c, &s, AF_INET);
-		if (!r && !s.err)
-			r = del_dump(cmd, c, &s, AF_INET6);
-	} else {
-		r = del_dump(cmd, c, &s, cmd->family);
-	}
+	/* Upstream never sends the status filter for -D; the userspace filter decides. */
+	r = del_dump(cmd, c, &s, cmd->family);
 	if (!s.err)
 		del_flush(&s);
 	out_flush(&c->out);
