@@ -457,10 +457,19 @@ static int dispatch(struct ct_cmd *cmd, struct ct_ctx *c)
 
 int ct_run(struct ct_cmd *cmd, struct nl *nl)
 {
-	static char outbuf[64 * 1024];
-	static char nlbuf[NLBUF_SIZE] __attribute__((aligned(8)));
+	/* Heap, allocated once: -R runs every line through here. */
+	static char *outbuf, *nlbuf;
 	static struct ct_ctx c;
 	int ret;
+
+	if (!outbuf) {
+		outbuf = malloc(CT_OUTBUF_SIZE);
+		nlbuf = malloc(NLBUF_SIZE);
+		if (!outbuf || !nlbuf) {
+			ct_err(CT_OTHER_PROBLEM, "out of memory");
+			return 1;
+		}
+	}
 
 	c.nl = nl;
 	c.count = 0;
@@ -468,7 +477,7 @@ int ct_run(struct ct_cmd *cmd, struct nl *nl)
 	c.batch = batch_mode;
 	c.nlbuf = nlbuf;
 	if (!c.out.buf)
-		out_init(&c.out, 1, outbuf, sizeof(outbuf));
+		out_init(&c.out, 1, outbuf, CT_OUTBUF_SIZE);
 	memset(&c.po, 0, sizeof(c.po));
 	c.po.flags = cmd->output;
 	c.po.map = cmd->map;

@@ -24,6 +24,7 @@ struct ct_ctx {
 };
 
 #define NLBUF_SIZE 8192
+#define CT_OUTBUF_SIZE (64 * 1024)
 
 /* Kernel error -> upstream's message for that command (err is positive errno). */
 const char *ct_err2str(int err, enum ct_command cmd);
