@@ -126,7 +126,7 @@ static uint32_t tuple_filter_flags(const struct ct_tuple *t, uint8_t family, int
 	return fl;
 }
 
-static int kfilter_off(void)
+int ct_kfilter_off(void)
 {
 	const char *v = getenv("CTBOX_KFILTER");
 
@@ -153,12 +153,12 @@ void ct_kernel_filter(const struct ct_cmd *cmd, uint8_t family, struct ctnl_filt
 	 * kernel's zone match ignores direction and cannot select zone 0, so
 	 * it only narrows a -w of another zone; userspace decides the rest.
 	 */
-	if ((cmd->options & (1ULL << OPT_ZONE)) && cmd->tmpl.zone && !kfilter_off()) {
+	if ((cmd->options & (1ULL << OPT_ZONE)) && cmd->tmpl.zone && !ct_kfilter_off()) {
 		f->flags |= CTNL_F_ZONE;
 		f->zone = cmd->tmpl.zone;
 	}
 	/* CTBOX_KFILTER=0 keeps every filter in userspace: tests compare both paths. */
-	if (cmd->table != TABLE_CONNTRACK || !family || kfilter_off())
+	if (cmd->table != TABLE_CONNTRACK || !family || ct_kfilter_off())
 		return;
 	f->orig = cmd->tmpl.orig;
 	f->reply = cmd->tmpl.reply;

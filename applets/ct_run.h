@@ -34,6 +34,8 @@ int ct_fail(struct ct_ctx *c, int err, enum ct_command cmd);
 void ct_summary(unsigned int n, const char *what);
 
 int ct_open_mod(struct ct_ctx *c);
+/* CTBOX_KFILTER=0 in the environment: every filter stays in userspace (tests compare both). */
+int ct_kfilter_off(void);
 /* Malformed messages are skipped and counted; say how many, once, at the end. */
 void ct_report_bad(unsigned int bad);
 /* Print a counter (-C): the number, or {"entries":N[,"max-entries":M]} with -o json. */

@@ -145,6 +145,119 @@ static int del_dump(struct ct_cmd *cmd, struct ct_ctx *c, struct del_state *s, u
 	return nl_talk(c->nl, c->nlbuf, del_cb, s);
 }
 
+/* ---- delete by filtered flush: print what matches, then one request deletes it ---- */
+
+#define OPTB(o) (1ULL << (o))
+
+/*
+ * True when the kernel's flush filter selects exactly the entries upstream's
+ * -D filter would: IPv4 addresses (the kernel's IPv6 match is inverted),
+ * protocol, TCP/UDP ports and mark, nothing else.
+ */
+static int del_flush_exact(const struct ct_cmd *cmd)
+{
+	const uint64_t ok = OPTB(OPT_SRC) | OPTB(OPT_DST) | OPTB(OPT_REPL_SRC) |
+			    OPTB(OPT_REPL_DST) | OPTB(OPT_PROTO) | OPTB(OPT_MARK) |
+			    OPTB(OPT_FAMILY) | OPTB(OPT_OUTPUT);
+	const uint64_t addrs = OPTB(OPT_SRC) | OPTB(OPT_DST) | OPTB(OPT_REPL_SRC) |
+			       OPTB(OPT_REPL_DST);
+	const uint64_t meta = (UINT64_C(1) << CT_TCP_STATE) | (UINT64_C(1) << CT_SCTP_STATE) |
+			      (UINT64_C(1) << CT_SCTP_VTAG_ORIG) |
+			      (UINT64_C(1) << CT_SCTP_VTAG_REPLY) |
+			      (UINT64_C(1) << CT_DCCP_STATE) | (UINT64_C(1) << CT_DCCP_ROLE);
+	const struct ct_tuple *t[2] = { &cmd->tmpl.orig, &cmd->tmpl.reply };
+
+	if (ct_kfilter_off() || (cmd->options & ~ok) || (cmd->tmpl.present & meta))
+		return 0;
+	if ((cmd->options & addrs) && cmd->family != AF_INET)
+		return 0;
+	for (int i = 0; i < 2; i++) {
+		uint16_t extra = t[i]->present & (uint16_t)~(CT_T_SRC | CT_T_DST | CT_T_PROTO);
+
+		if (extra & (uint16_t)~(CT_T_SPORT | CT_T_DPORT))
+			return 0;
+		if (extra && t[i]->l4 != 6 && t[i]->l4 != 17)
+			return 0;
+	}
+	return 1;
+}
+
+struct show_state {
+	struct ct_cmd *cmd;
+	struct ct_ctx *c;
+	struct print_opts *po;
+	unsigned int bad;
+};
+
+static int show_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct show_state *s = arg;
+	struct ct ct;
+
+	if (ctnl_parse_ct(nlh, &ct, NULL) < 0) {
+		s->bad++;
+		return 0;
+	}
+	if (!ct_filter_match(s->cmd, &ct))
+		return 0;
+	print_ct(&s->c->out, &ct, (s->po->flags & PRINT_SAVE) ? CT_MSG_DESTROY : CT_MSG_UNKNOWN,
+		 s->po);
+	s->c->count++;
+	return 0;
+}
+
+/* One flush for family; a known family travels only inside CTA_FILTER, even an empty one. */
+static int del_flush_family(struct ct_cmd *cmd, struct ct_ctx *c, uint8_t family)
+{
+	struct ctnl_filter f;
+	int len;
+
+	ct_kernel_filter(cmd, family, &f, 0);
+	if (family)
+		f.flags |= CTNL_F_TUPLE;
+	len = ctnl_build_flush(c->nlbuf, NLBUF_SIZE, family, nl_seq(c->nl), &f);
+	if (len < 0)
+		return len;
+	return nl_talk(c->nl, c->nlbuf, NULL, NULL);
+}
+
+/*
+ * Upstream dumps and deletes entry by entry. When the kernel can apply the
+ * filter itself, list the matches (same order, same lines), then delete them
+ * with filtered flushes: no request and ack per entry.
+ */
+static int run_delete_flush(struct ct_cmd *cmd, struct ct_ctx *c, struct print_opts *po)
+{
+	struct show_state s = { .cmd = cmd, .c = c, .po = po };
+	struct ctnl_filter f;
+	int len, r;
+
+	ct_kernel_filter(cmd, cmd->family, &f, 0);
+	len = ctnl_build_dump(c->nlbuf, NLBUF_SIZE, CTNL_MSG_CT_GET, cmd->family, nl_seq(c->nl), &f);
+	r = len < 0 ? len : nl_talk(c->nl, c->nlbuf, show_cb, &s);
+	out_flush(&c->out);
+	ct_report_bad(s.bad);
+	if (r < 0)
+		return ct_fail(c, r, cmd->command);
+	if (c->count) {
+		ct_kernel_filter(cmd, AF_INET, &f, 0);
+		/* Tuple filters need a family: without -f, one flush per family. */
+		if (!cmd->family && (f.flags & CTNL_F_TUPLE)) {
+			r = del_flush_family(cmd, c, AF_INET);
+			if (!r)
+				r = del_flush_family(cmd, c, AF_INET6);
+		} else {
+			r = del_flush_family(cmd, c, cmd->family);
+		}
+		if (r < 0)
+			return ct_fail(c, r, cmd->command);
+	}
+	if (c->batch)
+		return 0;
+	ct_summary(c->count, "flow entries have been deleted.");
+	return c->count ? 0 : 1;
+}
+
 static int run_delete(struct ct_cmd *cmd, struct ct_ctx *c)
 {
 	/* Only -D pays for its batch (about 280 KiB): on the heap, not in every applet's bss. */
@@ -160,6 +273,10 @@ static int run_delete(struct ct_cmd *cmd, struct ct_ctx *c)
 	/* Upstream's -D shows neither labels nor kernel timestamps. */
 	s->po.flags &= ~(uint32_t)(PRINT_KTIMESTAMP | PRINT_LABELS);
 	s->po.map = NULL;
+	if (del_flush_exact(cmd)) {
+		ret = run_delete_flush(cmd, c, &s->po);
+		goto out;
+	}
 	if (ct_open_mod(c) < 0) {
 		ret = ct_fail(c, -errno, cmd->command);
 		goto out;

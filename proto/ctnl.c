@@ -228,15 +228,15 @@ static void put_filter_tuple(struct nlb *b, uint16_t type, const struct ct_tuple
 	ctnl_put_tuple(b, type, &v, family);
 }
 
-int ctnl_build_dump(void *buf, size_t len, uint16_t msg, uint8_t family, uint32_t seq,
-		    const struct ctnl_filter *f)
+static int build_filtered(void *buf, size_t len, uint16_t msg, uint16_t flags, uint8_t family,
+			  uint32_t seq, const struct ctnl_filter *f)
 {
 	struct nlb b;
 	int err;
 
 	nlb_init(&b, buf, len);
-	nlb_msg(&b, (uint16_t)(CTNL_SUBSYS_CT << 8 | (msg & 0xff)), NLM_F_REQUEST | NLM_F_DUMP, seq,
-		0, family, 0);
+	nlb_msg(&b, (uint16_t)(CTNL_SUBSYS_CT << 8 | (msg & 0xff)), NLM_F_REQUEST | flags, seq, 0,
+		family, 0);
 	if (!f)
 		return nlb_end(&b);
 	if (f->flags & CTNL_F_MARK) {
@@ -271,6 +271,18 @@ int ctnl_build_dump(void *buf, size_t len, uint16_t msg, uint8_t family, uint32_
 		nlb_nest_end(&b, n);
 	}
 	return nlb_end(&b);
+}
+
+int ctnl_build_dump(void *buf, size_t len, uint16_t msg, uint8_t family, uint32_t seq,
+		    const struct ctnl_filter *f)
+{
+	return build_filtered(buf, len, msg, NLM_F_DUMP, family, seq, f);
+}
+
+int ctnl_build_flush(void *buf, size_t len, uint8_t family, uint32_t seq,
+		     const struct ctnl_filter *f)
+{
+	return build_filtered(buf, len, CTNL_MSG_CT_DELETE, NLM_F_ACK, family, seq, f);
 }
 
 int ctnl_build_ct(void *buf, size_t len, uint16_t msg, uint16_t flags, uint8_t family, uint32_t seq,

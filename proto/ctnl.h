@@ -119,6 +119,13 @@ int ctnl_encode_exp_full(void *buf, size_t len, uint16_t type, uint16_t flags, u
 int ctnl_build_dump(void *buf, size_t len, uint16_t msg, uint8_t family, uint32_t seq,
 		    const struct ctnl_filter *f);
 /*
+ * Filtered flush: DELETE without a tuple, with ACK; the kernel deletes every
+ * entry that passes f (the dump filter's semantics) in one request. Same
+ * rules for f as ctnl_build_dump.
+ */
+int ctnl_build_flush(void *buf, size_t len, uint8_t family, uint32_t seq,
+		     const struct ctnl_filter *f);
+/*
  * NEW (create/update), GET or DELETE of one conntrack: every present
  * attribute a request can carry (tuples with zones, status, timeout, mark,
  * mark mask, protoinfo, NAT, zone, labels and mask, id, helper, seqadj,
