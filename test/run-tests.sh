@@ -106,14 +106,17 @@ if [ -f test/musl-check.sh ]; then
 	esac
 fi
 
-if [ -z "${SKIP_BENCH:-}" ] && [ -f test/bench/bench-list.sh ]; then
-	BUILDDIR=$BUILD bash test/bench/bench-list.sh --quick
-	rc=$?
-	case $rc in
-	0) record pass "bench --quick" ;;
-	77) record skip "bench --quick" ;;
-	*) record fail "bench --quick (exit $rc)" ;;
-	esac
+if [ -z "${SKIP_BENCH:-}" ]; then
+	for b in bench-list bench-ops; do
+		[ -f test/bench/$b.sh ] || continue
+		BUILDDIR=$BUILD bash test/bench/$b.sh --quick
+		rc=$?
+		case $rc in
+		0) record pass "$b --quick" ;;
+		77) record skip "$b --quick" ;;
+		*) record fail "$b --quick (exit $rc)" ;;
+		esac
+	done
 fi
 
 pass=$(grep -c '^pass ' "$TALLY")
