@@ -58,6 +58,7 @@ struct del_state {
 	uint32_t first_seq;
 	size_t off;
 	int err;		/* first fatal per-entry error */
+	int quiet;		/* entries were listed already: delete without printing */
 	unsigned int bad;
 	struct ct pending[DEL_BATCH];
 	int errs[DEL_BATCH];
@@ -85,6 +86,8 @@ static int del_flush(struct del_state *s)
 				s->err = e;
 			continue;
 		}
+		if (s->quiet)
+			continue;
 		print_ct(&c->out, &s->pending[i],
 			 (s->po.flags & PRINT_SAVE) ? CT_MSG_DESTROY : CT_MSG_UNKNOWN, &s->po);
 		c->count++;
@@ -156,9 +159,14 @@ static int del_dump(struct ct_cmd *cmd, struct ct_ctx *c, struct del_state *s, u
  */
 static int del_flush_exact(const struct ct_cmd *cmd)
 {
+	/*
+	 * -w is admitted too: the kernel's zone match is wider (it also takes
+	 * directional zones), so run_delete_flush checks that the listing found
+	 * no such entry before it trusts a flush with it.
+	 */
 	const uint64_t ok = OPTB(OPT_SRC) | OPTB(OPT_DST) | OPTB(OPT_REPL_SRC) |
 			    OPTB(OPT_REPL_DST) | OPTB(OPT_PROTO) | OPTB(OPT_MARK) |
-			    OPTB(OPT_FAMILY) | OPTB(OPT_OUTPUT);
+			    OPTB(OPT_FAMILY) | OPTB(OPT_OUTPUT) | OPTB(OPT_ZONE);
 	const uint64_t addrs = OPTB(OPT_SRC) | OPTB(OPT_DST) | OPTB(OPT_REPL_SRC) |
 			       OPTB(OPT_REPL_DST);
 	const uint64_t meta = (UINT64_C(1) << CT_TCP_STATE) | (UINT64_C(1) << CT_SCTP_STATE) |
@@ -187,6 +195,7 @@ struct show_state {
 	struct ct_ctx *c;
 	struct print_opts *po;
 	unsigned int bad;
+	unsigned int wider;	/* entries the kernel's filter passed and ours did not */
 };
 
 static int show_cb(const struct nlmsghdr *nlh, void *arg)
@@ -198,8 +207,10 @@ static int show_cb(const struct nlmsghdr *nlh, void *arg)
 		s->bad++;
 		return 0;
 	}
-	if (!ct_filter_match(s->cmd, &ct))
+	if (!ct_filter_match(s->cmd, &ct)) {
+		s->wider++;
 		return 0;
+	}
 	print_ct(&s->c->out, &ct, (s->po->flags & PRINT_SAVE) ? CT_MSG_DESTROY : CT_MSG_UNKNOWN,
 		 s->po);
 	s->c->count++;
@@ -226,9 +237,9 @@ static int del_flush_family(struct ct_cmd *cmd, struct ct_ctx *c, uint8_t family
  * filter itself, list the matches (same order, same lines), then delete them
  * with filtered flushes: no request and ack per entry.
  */
-static int run_delete_flush(struct ct_cmd *cmd, struct ct_ctx *c, struct print_opts *po)
+static int run_delete_flush(struct ct_cmd *cmd, struct ct_ctx *c, struct del_state *ds)
 {
-	struct show_state s = { .cmd = cmd, .c = c, .po = po };
+	struct show_state s = { .cmd = cmd, .c = c, .po = &ds->po };
 	struct ctnl_filter f;
 	int len, r;
 
@@ -239,7 +250,25 @@ static int run_delete_flush(struct ct_cmd *cmd, struct ct_ctx *c, struct print_o
 	ct_report_bad(s.bad);
 	if (r < 0)
 		return ct_fail(c, r, cmd->command);
-	if (c->count) {
+	if (c->count && s.wider && (cmd->options & OPTB(OPT_ZONE))) {
+		/*
+		 * The zone filter let through entries ours rejects: a flush would
+		 * take them too. Delete the listed set entry by entry, quietly.
+		 */
+		unsigned int shown = c->count;
+
+		if (ct_open_mod(c) < 0)
+			return ct_fail(c, -errno, cmd->command);
+		ds->quiet = 1;
+		r = del_dump(cmd, c, ds, cmd->family);
+		if (!ds->err)
+			del_flush(ds);
+		c->count = shown;
+		if (ds->err)
+			return ct_fail(c, ds->err, cmd->command);
+		if (r < 0)
+			return ct_fail(c, r, cmd->command);
+	} else if (c->count) {
 		ct_kernel_filter(cmd, AF_INET, &f, 0);
 		/* Tuple filters need a family: without -f, one flush per family. */
 		if (!cmd->family && (f.flags & CTNL_F_TUPLE)) {
@@ -274,7 +303,7 @@ static int run_delete(struct ct_cmd *cmd, struct ct_ctx *c)
 	s->po.flags &= ~(uint32_t)(PRINT_KTIMESTAMP | PRINT_LABELS);
 	s->po.map = NULL;
 	if (del_flush_exact(cmd)) {
-		ret = run_delete_flush(cmd, c, &s->po);
+		ret = run_delete_flush(cmd, c, s);
 		goto out;
 	}
 	if (ct_open_mod(c) < 0) {
