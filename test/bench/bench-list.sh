@@ -15,23 +15,8 @@
 #   Targets (README): ours within 1.2x of rawdump wall time, ours <= 10% of the reference's
 #   userspace instructions per entry.
 
-QUICK=
-while [ $# -gt 0 ]; do
-	case $1 in
-	--quick) QUICK=1 ;;
-	-h | --help) sed -n '2,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
-	*) BUILDDIR=$1 ;;
-	esac
-	shift
-done
-
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BUILDDIR=${BUILDDIR:-$ROOT/build-test}
-case $BUILDDIR in /*) ;; *) BUILDDIR=$ROOT/$BUILDDIR ;; esac
-OURS=${CONNTRACK:-$BUILDDIR/conntrack}
-ORACLE=${ORACLE:-/usr/sbin/conntrack}
-CTFILL=$BUILDDIR/test/tools/ctfill
-RAWDUMP=$BUILDDIR/test/tools/rawdump
+. "$(dirname "$0")/common.sh"
+bench_args "$@"
 
 if [ -n "$QUICK" ]; then
 	N=${BENCH_ENTRIES:-2000}
