@@ -48,7 +48,8 @@ void ct_run_batch_mode(int on);
 /* Upstream's -U selection (NAT, labels, network, id, then loose tuple compare). */
 bool ct_filter_match_update(const struct ct_cmd *cmd, const struct ct *ct);
 
-int ct_run_modify(struct ct_cmd *cmd, struct ct_ctx *c);	/* -I -A -U -D */
+int ct_run_modify(struct ct_cmd *cmd, struct ct_ctx *c);	/* -I -A -U */
+int ct_run_delete(struct ct_cmd *cmd, struct ct_ctx *c);	/* -D */
 int ct_run_event(struct ct_cmd *cmd, struct ct_ctx *c);		/* -E */
 int ct_run_expect(struct ct_cmd *cmd, struct ct_ctx *c);	/* every expect-table command */
 /*

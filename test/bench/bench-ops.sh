@@ -13,6 +13,7 @@
 #   3. -D -p udp on a half tcp, half udp mix  bar: ctbox >= 2x faster (largest size run)
 #   4. -E -e NEW during a 200k ctfill burst   bar: ctbox prints every event
 #   5. -R with 100k -I lines                  bar: faster than the reference, max RSS < 5 MB
+#   Deletes are also timed with ctbox pinned to one CPU (taskset -c 0; no bar).
 #   Times are medians of several runs (ours and the reference alternate); each delete and
 #   load starts from a freshly refilled table and only the command itself is timed. Without
 #   --quick, callgrind also counts userspace instructions for cases 1, 2, 3 and 5 on smaller
@@ -196,14 +197,14 @@ case2()
 	flush
 	ctf -n "$rest" -p tcp,udp -f 4
 	for ((r = 0; r < RUNS; r++)); do
-		for t in ours ref; do
+		for t in ours one ref; do
 			ctf -n "$z" -s "$rest" -z "$ZONE" -p tcp,udp -f 4
 			check "fill zone" "$(count)" "$n"
-			if [ $t = ours ]; then
-				timed "z_${t}_$tag" "$OURS" -D -w "$ZONE"
-			else
-				timed "z_${t}_$tag" "$ORACLE" -D -w "$ZONE"
-			fi
+			case $t in
+			ours) timed "z_${t}_$tag" "$OURS" -D -w "$ZONE" ;;
+			one) timed "z_${t}_$tag" taskset -c 0 "$OURS" -D -w "$ZONE" ;;
+			ref) timed "z_${t}_$tag" "$ORACLE" -D -w "$ZONE" ;;
+			esac
 			check "-D -w, $t lines" "$(wc -l <"$W/z_${t}_$tag.out")" "$z"
 			check "-D -w, $t left" "$(count)" "$rest"
 		done
@@ -217,14 +218,14 @@ case3()
 	flush
 	ctf -n "$h" -p tcp -f 4
 	for ((r = 0; r < RUNS; r++)); do
-		for t in ours ref; do
+		for t in ours one ref; do
 			ctf -n "$h" -p udp -f 4
 			check "fill udp" "$(count)" "$((2 * h))"
-			if [ $t = ours ]; then
-				timed "p_${t}_$tag" "$OURS" -D -p udp
-			else
-				timed "p_${t}_$tag" "$ORACLE" -D -p udp
-			fi
+			case $t in
+			ours) timed "p_${t}_$tag" "$OURS" -D -p udp ;;
+			one) timed "p_${t}_$tag" taskset -c 0 "$OURS" -D -p udp ;;
+			ref) timed "p_${t}_$tag" "$ORACLE" -D -p udp ;;
+			esac
 			check "-D -p udp, $t lines" "$(wc -l <"$W/p_${t}_$tag.out")" "$h"
 			check "-D -p udp, $t left" "$(count)" "$h"
 		done
@@ -454,6 +455,13 @@ for tag in $DONE_SIZES; do
 		else
 			row "$what @$tag" "${o}s" "${f}s" "$rr" "-" "-"
 		fi
+		# -D on one CPU (taskset): the flush path a single-core router takes; no bar.
+		[ $c = l ] && continue
+		o=$(med "${c}_one_$tag")
+		printf '  %-22s %20s %20s %8s %8s\n' "  same, ctbox 1 CPU" \
+			"$o ($(med "${c}_one_$tag" 2)/$(med "${c}_one_$tag" 3))" "" "$(ratio "$o" "$f")" \
+			"$(ratio "$(med "${c}_one_$tag" cpu)" "$(med "${c}_ref_$tag" cpu)")"
+		row "  same, ctbox on 1 CPU" "${o}s" "${f}s" "$(ratio "$o" "$f")" "-" "-"
 	done
 done
 
