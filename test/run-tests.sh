@@ -5,12 +5,14 @@
 # Ends with one line "N passed, N failed[, N skipped]"; exits non-zero if anything failed.
 # Counts come from meson's testlog.json, one per test, plus one per extra step (builds,
 # musl check, bench). Env: BUILD (default build-test), BUILD_ASAN (default build-asan),
-# SUITES (default: all suites), SKIP_ASAN=1, SKIP_BENCH=1.
+# BUILD_TSAN (default build-tsan), SUITES (default: all suites), SKIP_ASAN=1, SKIP_TSAN=1,
+# SKIP_BENCH=1.
 
 cd "$(dirname "$0")/.." || exit 1
 
 BUILD=${BUILD:-build-test}
 BUILD_ASAN=${BUILD_ASAN:-build-asan}
+BUILD_TSAN=${BUILD_TSAN:-build-tsan}
 TALLY=$(mktemp /tmp/ctbox-tally.XXXXXX)
 trap 'rm -f "$TALLY"' EXIT
 
@@ -93,6 +95,22 @@ if [ -z "${SKIP_ASAN:-}" ]; then
 		ASAN_OPTIONS=${ASAN_OPTIONS:-halt_on_error=1:detect_leaks=1}
 		export UBSAN_OPTIONS ASAN_OPTIONS
 		run_suites "$BUILD_ASAN" asan
+	fi
+fi
+
+# ThreadSanitizer over the one threaded path (-D's delete pipeline) and its tests.
+if [ -z "${SKIP_TSAN:-}" ]; then
+	if build "$BUILD_TSAN" tsan -Db_sanitize=thread -Db_lundef=false; then
+		TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1}
+		export TSAN_OPTIONS
+		log=$BUILD_TSAN/meson-logs/testlog.json
+		rm -f "$log"
+		meson test -C "$BUILD_TSAN" --print-errorlogs delete-paths modify
+		if [ -f "$log" ]; then
+			count_log "$log" tsan
+		else
+			record fail "tsan: meson test produced no testlog.json"
+		fi
 	fi
 fi
 
