@@ -78,34 +78,39 @@ ref()
 	ip netns exec "$CT_NS" "$ORACLE" "$@"
 }
 
-difftest()
+# ct_sandwich TRIES RECORD NAME ARGS...: RECORD FILE BIN ARGS... for the oracle, for us and,
+# on a mismatch, for the oracle again; pass when we equal either oracle run or lie between
+# them (a clock tick, a counter moving). Both oracle runs agree and we differ: no retry.
+ct_sandwich()
 {
-	local name=${1:-${*:2}} try
-	shift
-	for try in 1 2 3 4; do
-		ct_capture "$CT_WORK/o1" "$ORACLE" "$@"
-		ct_capture "$CT_WORK/us" "$CONNTRACK" "$@"
+	local tries=$1 rec=$2 name=${3:-${*:4}} try
+	shift 3
+	for ((try = 1; try <= tries; try++)); do
+		"$rec" "$CT_WORK/o1" "$ORACLE" "$@"
+		"$rec" "$CT_WORK/us" "$CONNTRACK" "$@"
 		if cmp -s "$CT_WORK/o1" "$CT_WORK/us"; then
 			testing_pass "$name"
 			return 0
 		fi
-		ct_capture "$CT_WORK/o2" "$ORACLE" "$@"
+		"$rec" "$CT_WORK/o2" "$ORACLE" "$@"
 		if cmp -s "$CT_WORK/o2" "$CT_WORK/us" ||
 			python3 "$CT_LIB/between.py" "$CT_WORK/o1" "$CT_WORK/us" "$CT_WORK/o2"; then
 			testing_pass "$name"
 			return 0
 		fi
-		# Both oracle runs agree and we differ: not a clock tick, no point retrying.
 		if cmp -s "$CT_WORK/o1" "$CT_WORK/o2"; then
 			break
 		fi
-		sleep 0.3
+		[ "$rec" = ct_capture ] && sleep 0.3
 	done
 	testing_fail "$name" "$CT_WORK/o1" "$CT_WORK/us"
 }
 
-# The table as the oracle sees it, minus what ticks: `-t N` is dropped and lines are sorted
-# (dump order follows the hash, which is per-entry random across refills).
+difftest()
+{
+	ct_sandwich 4 ct_capture "$@"
+}
+
 # difftest_shape NAME ARG...: one run each; numbers after `=` are masked, so the field
 # names, their order, the line count and the fact that every value is a decimal must match.
 # For outputs whose values may legitimately move between two runs (-S).
@@ -125,6 +130,8 @@ difftest_shape()
 	fi
 }
 
+# The table as the oracle sees it, minus what ticks: `-t N` is dropped and lines are sorted
+# (dump order follows the hash, which is per-entry random across refills).
 ct_snapshot()
 {
 	echo "--- table"
@@ -155,26 +162,7 @@ ct_mutate_record()
 # refill: same sandwich as difftest, oracle / ours / oracle, ours must equal either.
 diffmutate()
 {
-	local name=${1:-${*:2}} try
-	shift
-	for try in 1 2 3; do
-		ct_mutate_record "$CT_WORK/o1" "$ORACLE" "$@"
-		ct_mutate_record "$CT_WORK/us" "$CONNTRACK" "$@"
-		if cmp -s "$CT_WORK/o1" "$CT_WORK/us"; then
-			testing_pass "$name"
-			return 0
-		fi
-		ct_mutate_record "$CT_WORK/o2" "$ORACLE" "$@"
-		if cmp -s "$CT_WORK/o2" "$CT_WORK/us" ||
-			python3 "$CT_LIB/between.py" "$CT_WORK/o1" "$CT_WORK/us" "$CT_WORK/o2"; then
-			testing_pass "$name"
-			return 0
-		fi
-		if cmp -s "$CT_WORK/o1" "$CT_WORK/o2"; then
-			break
-		fi
-	done
-	testing_fail "$name" "$CT_WORK/o1" "$CT_WORK/us"
+	ct_sandwich 3 ct_mutate_record "$@"
 }
 
 ours_expect()
