@@ -53,6 +53,7 @@ struct del_state {
 	unsigned int bad;	/* malformed dump messages (main thread) */
 	unsigned int nslots;
 	int threaded;
+	int stopped;		/* a fatal error reached the main thread: stop filling */
 	/* Shared with the worker, under lock; slots[head % nslots] is the main thread's. */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -132,19 +133,24 @@ static struct del_batch *del_cur(struct del_state *s)
 	return &s->slots[s->head % s->nslots];
 }
 
-/* Hand the filled batch over (or run it here); returns the first fatal error so far. */
+/*
+ * Hand the filled batch over (or run it here); returns the first fatal error
+ * so far. After one, the main thread never touches a slot again: the one at
+ * head may still be the worker's.
+ */
 static int del_submit(struct del_state *s)
 {
 	struct del_batch *b = del_cur(s);
 	int err;
 
-	if (!b->n)
-		return 0;
+	if (s->stopped || !b->n)
+		return s->stopped;
 	if (!s->threaded) {
 		err = del_process(s, b);
 		if (err && !s->err)
 			s->err = err;
-		return s->err;
+		s->stopped = !!s->err;
+		return s->stopped;
 	}
 	pthread_mutex_lock(&s->lock);
 	s->head++;
@@ -153,34 +159,36 @@ static int del_submit(struct del_state *s)
 		pthread_cond_wait(&s->cond, &s->lock);
 	err = s->err;
 	pthread_mutex_unlock(&s->lock);
-	return err;
+	s->stopped = !!err;
+	return s->stopped;
 }
 
 /* Submit the last batch and wait until everything was sent, acked and printed. */
-static int del_finish(struct del_state *s)
+static void del_finish(struct del_state *s)
 {
-	int err = del_submit(s);
-
+	del_submit(s);
 	if (!s->threaded)
-		return err;
+		return;
 	pthread_mutex_lock(&s->lock);
 	s->closing = 1;
 	pthread_cond_broadcast(&s->cond);
 	pthread_mutex_unlock(&s->lock);
 	pthread_join(s->worker, NULL);
 	s->threaded = 0;
-	return s->err;
 }
 
 static int del_cb(const struct nlmsghdr *nlh, void *arg)
 {
 	struct del_state *s = arg;
-	struct del_batch *b = del_cur(s);
-	struct ct *ct = &b->pending[b->n];
-	struct ct key;
+	struct del_batch *b;
+	struct ct *ct, key;
 	uint32_t seq;
 	int len;
 
+	if (s->stopped)
+		return 1;
+	b = del_cur(s);
+	ct = &b->pending[b->n];
 	if (ctnl_parse_ct(nlh, ct, NULL) < 0) {
 		s->bad++;
 		return 0;
@@ -208,8 +216,8 @@ static int del_cb(const struct nlmsghdr *nlh, void *arg)
 		return len;
 	b->off += (size_t)((len + 3) & ~3);
 	b->n++;
-	if ((b->n == DEL_BATCH || b->off + DEL_MSG_MAX > DEL_BUF) && del_submit(s))
-		return 1;
+	if (b->n == DEL_BATCH || b->off + DEL_MSG_MAX > DEL_BUF)
+		return del_submit(s);
 	return 0;
 }
 
@@ -339,8 +347,7 @@ static int del_by_flush(struct del_state *ds)
 			return -errno;
 		ds->quiet = 1;
 		r = del_dump(ds, cmd->family);
-		if (!ds->err)
-			del_finish(ds);
+		del_finish(ds);
 		c->count = shown;
 		return ds->err ? ds->err : r;
 	}
