@@ -157,6 +157,146 @@ POL(pol_stats, CT_STATS_MAX - 1, 0,
 
 #define TB_MAX 32 /* >= every maxtype above */
 
+/*
+ * Scalar attributes as data: where each lands in the model and which present
+ * bit it sets. get_fields is inlined with a constant table, so each table
+ * folds into straight-line loads.
+ */
+enum fld_kind { F_U8, F_BE16, F_BE32, F_BE64, F_RAW2, F_STR };
+
+struct fld {
+	uint8_t type;	/* attribute type in its nest */
+	uint8_t kind;	/* enum fld_kind */
+	uint8_t bit;	/* present bit index */
+	uint8_t size;	/* F_STR: buffer size */
+	uint16_t off;	/* offset of the field in the target struct */
+};
+
+#define FLD(type, kind, st, member, bit) \
+	{ (type), (kind), (bit), (uint8_t)sizeof(((st *)0)->member), offsetof(st, member) }
+/* Tuple fields carry masks (CT_T_*); the table wants the bit index. */
+#define TFLD(type, kind, member, mask) FLD(type, kind, struct ct_tuple, member, __builtin_ctz(mask))
+#define NFLD(t) (sizeof(t) / sizeof((t)[0]))
+
+static inline __attribute__((always_inline)) uint64_t
+get_fields(const struct nlattr *const *tb, const struct fld *f, unsigned int n, void *obj)
+{
+	uint8_t *base = obj;
+	uint64_t got = 0;
+
+#pragma GCC unroll 16
+	for (unsigned int i = 0; i < n; i++) {
+		const struct nlattr *a = tb[f[i].type];
+		uint8_t *p = base + f[i].off;
+
+		if (!a)
+			continue;
+		switch (f[i].kind) {
+		case F_U8:
+			*p = nla_get8(a);
+			break;
+		case F_BE16: {
+			uint16_t v = nla_get16be(a);
+
+			memcpy(p, &v, sizeof(v));
+			break;
+		}
+		case F_BE32: {
+			uint32_t v = nla_get32be(a);
+
+			memcpy(p, &v, sizeof(v));
+			break;
+		}
+		case F_BE64: {
+			uint64_t v = nla_get64be(a);
+
+			memcpy(p, &v, sizeof(v));
+			break;
+		}
+		case F_RAW2:	/* struct nf_ct_tcp_flags: flags, mask */
+			memcpy(p, nla_payload(a), 2);
+			break;
+		case F_STR:
+			nla_getstr(a, (char *)p, f[i].size);
+			break;
+		}
+		got |= UINT64_C(1) << f[i].bit;
+	}
+	return got;
+}
+
+/* clang-format off */
+/* ICMP and ICMPv6 share the model fields: only one of them comes per tuple. */
+static const struct fld fld_proto[] = {
+	TFLD(CTA_PROTO_NUM, F_U8, l4, CT_T_PROTO),
+	TFLD(CTA_PROTO_SRC_PORT, F_BE16, sport, CT_T_SPORT),
+	TFLD(CTA_PROTO_DST_PORT, F_BE16, dport, CT_T_DPORT),
+	TFLD(CTA_PROTO_ICMP_ID, F_BE16, icmp_id, CT_T_ICMP_ID),
+	TFLD(CTA_PROTO_ICMP_TYPE, F_U8, icmp_type, CT_T_ICMP_TYPE),
+	TFLD(CTA_PROTO_ICMP_CODE, F_U8, icmp_code, CT_T_ICMP_CODE),
+	TFLD(CTA_PROTO_ICMPV6_ID, F_BE16, icmp_id, CT_T_ICMP_ID),
+	TFLD(CTA_PROTO_ICMPV6_TYPE, F_U8, icmp_type, CT_T_ICMP_TYPE),
+	TFLD(CTA_PROTO_ICMPV6_CODE, F_U8, icmp_code, CT_T_ICMP_CODE),
+};
+
+static const struct fld fld_tcp[] = {
+	FLD(CTA_PROTOINFO_TCP_STATE, F_U8, struct ct, tcp.state, CT_TCP_STATE),
+	FLD(CTA_PROTOINFO_TCP_WSCALE_ORIGINAL, F_U8, struct ct, tcp.wscale_orig, CT_TCP_WSCALE_ORIG),
+	FLD(CTA_PROTOINFO_TCP_WSCALE_REPLY, F_U8, struct ct, tcp.wscale_reply, CT_TCP_WSCALE_REPLY),
+	FLD(CTA_PROTOINFO_TCP_FLAGS_ORIGINAL, F_RAW2, struct ct, tcp.flags_orig, CT_TCP_FLAGS_ORIG),
+	FLD(CTA_PROTOINFO_TCP_FLAGS_REPLY, F_RAW2, struct ct, tcp.flags_reply, CT_TCP_FLAGS_REPLY),
+};
+
+static const struct fld fld_dccp[] = {
+	FLD(CTA_PROTOINFO_DCCP_STATE, F_U8, struct ct, dccp.state, CT_DCCP_STATE),
+	FLD(CTA_PROTOINFO_DCCP_ROLE, F_U8, struct ct, dccp.role, CT_DCCP_ROLE),
+	FLD(CTA_PROTOINFO_DCCP_HANDSHAKE_SEQ, F_BE64, struct ct, dccp.handshake_seq, CT_DCCP_HSEQ),
+};
+
+static const struct fld fld_sctp[] = {
+	FLD(CTA_PROTOINFO_SCTP_STATE, F_U8, struct ct, sctp.state, CT_SCTP_STATE),
+	FLD(CTA_PROTOINFO_SCTP_VTAG_ORIGINAL, F_BE32, struct ct, sctp.vtag_orig, CT_SCTP_VTAG_ORIG),
+	FLD(CTA_PROTOINFO_SCTP_VTAG_REPLY, F_BE32, struct ct, sctp.vtag_reply, CT_SCTP_VTAG_REPLY),
+};
+
+/* Top-level scalars of a conntrack message; every entry carries several. */
+static const struct fld fld_ct[] = {
+	FLD(CTA_STATUS, F_BE32, struct ct, status, CT_STATUS),
+	FLD(CTA_STATUS_MASK, F_BE32, struct ct, status_mask, CT_STATUS_MASK),
+	FLD(CTA_TIMEOUT, F_BE32, struct ct, timeout, CT_TIMEOUT),
+	FLD(CTA_MARK, F_BE32, struct ct, mark, CT_MARK),
+	FLD(CTA_MARK_MASK, F_BE32, struct ct, mark_mask, CT_MARK_MASK),
+	FLD(CTA_SECMARK, F_BE32, struct ct, secmark, CT_SECMARK),
+	FLD(CTA_USE, F_BE32, struct ct, use, CT_USE),
+	FLD(CTA_ID, F_BE32, struct ct, id, CT_ID),
+	FLD(CTA_ZONE, F_BE16, struct ct, zone, CT_ZONE),
+	FLD(CTNL_CTA_TIMESTAMP_EVENT, F_BE64, struct ct, ts_event, CT_TS_EVENT),
+};
+
+static const struct fld fld_tstamp[] = {
+	FLD(CTA_TIMESTAMP_START, F_BE64, struct ct, ts_start, CT_TS_START),
+	FLD(CTA_TIMESTAMP_STOP, F_BE64, struct ct, ts_stop, CT_TS_STOP),
+};
+
+static const struct fld fld_help[] = {
+	FLD(CTA_HELP_NAME, F_STR, struct ct, helper, CT_HELPER),
+};
+
+static const struct fld fld_secctx[] = {
+	FLD(CTA_SECCTX_NAME, F_STR, struct ct, secctx, CT_SECCTX),
+};
+
+static const struct fld fld_exp[] = {
+	FLD(CTA_EXPECT_TIMEOUT, F_BE32, struct ct_exp, timeout, CT_EXP_TIMEOUT),
+	FLD(CTA_EXPECT_ID, F_BE32, struct ct_exp, id, CT_EXP_ID),
+	FLD(CTA_EXPECT_ZONE, F_BE16, struct ct_exp, zone, CT_EXP_ZONE),
+	FLD(CTA_EXPECT_FLAGS, F_BE32, struct ct_exp, flags, CT_EXP_FLAGS),
+	FLD(CTA_EXPECT_CLASS, F_BE32, struct ct_exp, class, CT_EXP_CLASS),
+	FLD(CTA_EXPECT_HELP_NAME, F_STR, struct ct_exp, helper, CT_EXP_HELPER),
+	FLD(CTA_EXPECT_FN, F_STR, struct ct_exp, fn, CT_EXP_FN),
+};
+/* clang-format on */
+
 /* Walk the payload of nest attribute a. */
 static inline __attribute__((always_inline)) int
 walk_nest(const struct nlattr *a, const struct nla_policy *pol, const struct nlattr **tb)
@@ -170,40 +310,10 @@ static int parse_proto(const struct nlattr *a, struct ct_tuple *t)
 {
 	const struct nlattr *tb[TB_MAX];
 	int err = walk_nest(a, &pol_proto, tb);
-	uint16_t present = 0;
 
 	if (err)
 		return err;
-	if (tb[CTA_PROTO_NUM]) {
-		t->l4 = nla_get8(tb[CTA_PROTO_NUM]);
-		present |= CT_T_PROTO;
-	}
-	if (tb[CTA_PROTO_SRC_PORT]) {
-		t->sport = nla_get16be(tb[CTA_PROTO_SRC_PORT]);
-		present |= CT_T_SPORT;
-	}
-	if (tb[CTA_PROTO_DST_PORT]) {
-		t->dport = nla_get16be(tb[CTA_PROTO_DST_PORT]);
-		present |= CT_T_DPORT;
-	}
-	/* ICMP and ICMPv6 share the model fields: only one of them comes per tuple. */
-	for (int v6 = 0; v6 < 2; v6++) {
-		int id = v6 ? CTA_PROTO_ICMPV6_ID : CTA_PROTO_ICMP_ID;
-
-		if (tb[id]) {
-			t->icmp_id = nla_get16be(tb[id]);
-			present |= CT_T_ICMP_ID;
-		}
-		if (tb[id + 1]) {
-			t->icmp_type = nla_get8(tb[id + 1]);
-			present |= CT_T_ICMP_TYPE;
-		}
-		if (tb[id + 2]) {
-			t->icmp_code = nla_get8(tb[id + 2]);
-			present |= CT_T_ICMP_CODE;
-		}
-	}
-	t->present |= present;
+	t->present |= (uint16_t)get_fields(tb, fld_proto, NFLD(fld_proto), t);
 	return 0;
 }
 
@@ -282,75 +392,29 @@ static int parse_tuple(const struct nlattr *a, struct ct_tuple *t, uint8_t famil
 
 static int parse_protoinfo(const struct nlattr *a, struct ct *ct)
 {
+	static const struct {
+		uint8_t type;
+		uint8_t n;
+		const struct nla_policy *pol;
+		const struct fld *f;
+	} kinds[] = {
+		{ CTA_PROTOINFO_TCP, NFLD(fld_tcp), &pol_tcp, fld_tcp },
+		{ CTA_PROTOINFO_DCCP, NFLD(fld_dccp), &pol_dccp, fld_dccp },
+		{ CTA_PROTOINFO_SCTP, NFLD(fld_sctp), &pol_sctp, fld_sctp },
+	};
 	const struct nlattr *pi[TB_MAX], *tb[TB_MAX];
 	int err = walk_nest(a, &pol_protoinfo, pi);
 
 	if (err)
 		return err;
-	if (pi[CTA_PROTOINFO_TCP]) {
-		err = walk_nest(pi[CTA_PROTOINFO_TCP], &pol_tcp, tb);
+#pragma GCC unroll 4
+	for (unsigned int i = 0; i < NFLD(kinds); i++) {
+		if (!pi[kinds[i].type])
+			continue;
+		err = walk_nest(pi[kinds[i].type], kinds[i].pol, tb);
 		if (err)
 			return err;
-		if (tb[CTA_PROTOINFO_TCP_STATE]) {
-			ct->tcp.state = nla_get8(tb[CTA_PROTOINFO_TCP_STATE]);
-			ct_set(ct, CT_TCP_STATE);
-		}
-		if (tb[CTA_PROTOINFO_TCP_WSCALE_ORIGINAL]) {
-			ct->tcp.wscale_orig = nla_get8(tb[CTA_PROTOINFO_TCP_WSCALE_ORIGINAL]);
-			ct_set(ct, CT_TCP_WSCALE_ORIG);
-		}
-		if (tb[CTA_PROTOINFO_TCP_WSCALE_REPLY]) {
-			ct->tcp.wscale_reply = nla_get8(tb[CTA_PROTOINFO_TCP_WSCALE_REPLY]);
-			ct_set(ct, CT_TCP_WSCALE_REPLY);
-		}
-		if (tb[CTA_PROTOINFO_TCP_FLAGS_ORIGINAL]) {
-			const uint8_t *f = nla_payload(tb[CTA_PROTOINFO_TCP_FLAGS_ORIGINAL]);
-
-			ct->tcp.flags_orig = f[0];
-			ct->tcp.mask_orig = f[1];
-			ct_set(ct, CT_TCP_FLAGS_ORIG);
-		}
-		if (tb[CTA_PROTOINFO_TCP_FLAGS_REPLY]) {
-			const uint8_t *f = nla_payload(tb[CTA_PROTOINFO_TCP_FLAGS_REPLY]);
-
-			ct->tcp.flags_reply = f[0];
-			ct->tcp.mask_reply = f[1];
-			ct_set(ct, CT_TCP_FLAGS_REPLY);
-		}
-	}
-	if (pi[CTA_PROTOINFO_DCCP]) {
-		err = walk_nest(pi[CTA_PROTOINFO_DCCP], &pol_dccp, tb);
-		if (err)
-			return err;
-		if (tb[CTA_PROTOINFO_DCCP_STATE]) {
-			ct->dccp.state = nla_get8(tb[CTA_PROTOINFO_DCCP_STATE]);
-			ct_set(ct, CT_DCCP_STATE);
-		}
-		if (tb[CTA_PROTOINFO_DCCP_ROLE]) {
-			ct->dccp.role = nla_get8(tb[CTA_PROTOINFO_DCCP_ROLE]);
-			ct_set(ct, CT_DCCP_ROLE);
-		}
-		if (tb[CTA_PROTOINFO_DCCP_HANDSHAKE_SEQ]) {
-			ct->dccp.handshake_seq = nla_get64be(tb[CTA_PROTOINFO_DCCP_HANDSHAKE_SEQ]);
-			ct_set(ct, CT_DCCP_HSEQ);
-		}
-	}
-	if (pi[CTA_PROTOINFO_SCTP]) {
-		err = walk_nest(pi[CTA_PROTOINFO_SCTP], &pol_sctp, tb);
-		if (err)
-			return err;
-		if (tb[CTA_PROTOINFO_SCTP_STATE]) {
-			ct->sctp.state = nla_get8(tb[CTA_PROTOINFO_SCTP_STATE]);
-			ct_set(ct, CT_SCTP_STATE);
-		}
-		if (tb[CTA_PROTOINFO_SCTP_VTAG_ORIGINAL]) {
-			ct->sctp.vtag_orig = nla_get32be(tb[CTA_PROTOINFO_SCTP_VTAG_ORIGINAL]);
-			ct_set(ct, CT_SCTP_VTAG_ORIG);
-		}
-		if (tb[CTA_PROTOINFO_SCTP_VTAG_REPLY]) {
-			ct->sctp.vtag_reply = nla_get32be(tb[CTA_PROTOINFO_SCTP_VTAG_REPLY]);
-			ct_set(ct, CT_SCTP_VTAG_REPLY);
-		}
+		ct->present |= get_fields(tb, kinds[i].f, kinds[i].n, ct);
 	}
 	return 0;
 }
@@ -475,27 +539,7 @@ static int parse_ct_attrs(const struct nlattr **tb, struct ct *ct)
 	const struct nlattr *sub[TB_MAX];
 	int err;
 
-	/* Plain u32 scalars, host order in the model. Unrolled: every entry carries several. */
-#define GET_U32(type, field, attr)                    \
-	do {                                          \
-		if (tb[type]) {                       \
-			ct->field = nla_get32be(tb[type]); \
-			ct_set(ct, attr);             \
-		}                                     \
-	} while (0)
-	GET_U32(CTA_STATUS, status, CT_STATUS);
-	GET_U32(CTA_STATUS_MASK, status_mask, CT_STATUS_MASK);
-	GET_U32(CTA_TIMEOUT, timeout, CT_TIMEOUT);
-	GET_U32(CTA_MARK, mark, CT_MARK);
-	GET_U32(CTA_MARK_MASK, mark_mask, CT_MARK_MASK);
-	GET_U32(CTA_SECMARK, secmark, CT_SECMARK);
-	GET_U32(CTA_USE, use, CT_USE);
-	GET_U32(CTA_ID, id, CT_ID);
-#undef GET_U32
-	if (tb[CTA_ZONE]) {
-		ct->zone = nla_get16be(tb[CTA_ZONE]);
-		ct_set(ct, CT_ZONE);
-	}
+	ct->present |= get_fields(tb, fld_ct, NFLD(fld_ct), ct);
 	if (tb[CTA_TUPLE_ORIG]) {
 		err = parse_tuple(tb[CTA_TUPLE_ORIG], &ct->orig, ct->family);
 		if (err)
@@ -523,19 +567,13 @@ static int parse_ct_attrs(const struct nlattr **tb, struct ct *ct)
 		err = walk_nest(tb[CTA_HELP], &pol_help, sub);
 		if (err)
 			return err;
-		if (sub[CTA_HELP_NAME]) {
-			nla_getstr(sub[CTA_HELP_NAME], ct->helper, sizeof(ct->helper));
-			ct_set(ct, CT_HELPER);
-		}
+		ct->present |= get_fields(sub, fld_help, NFLD(fld_help), ct);
 	}
 	if (tb[CTA_SECCTX]) {
 		err = walk_nest(tb[CTA_SECCTX], &pol_secctx, sub);
 		if (err)
 			return err;
-		if (sub[CTA_SECCTX_NAME]) {
-			nla_getstr(sub[CTA_SECCTX_NAME], ct->secctx, sizeof(ct->secctx));
-			ct_set(ct, CT_SECCTX);
-		}
+		ct->present |= get_fields(sub, fld_secctx, NFLD(fld_secctx), ct);
 	}
 	for (int i = 0; i < 2; i++) {
 		const struct nlattr *n = tb[i ? CTA_NAT_DST : CTA_NAT_SRC];
@@ -580,10 +618,6 @@ static int parse_ct_attrs(const struct nlattr **tb, struct ct *ct)
 		       nla_plen(tb[CTA_LABELS_MASK]));
 		ct_set(ct, CT_LABELS_MASK);
 	}
-	if (tb[CTNL_CTA_TIMESTAMP_EVENT]) {
-		ct->ts_event = nla_get64be(tb[CTNL_CTA_TIMESTAMP_EVENT]);
-		ct_set(ct, CT_TS_EVENT);
-	}
 	return 0;
 }
 
@@ -624,14 +658,7 @@ int ctnl_parse_ct(const struct nlmsghdr *nlh, struct ct *ct, enum ct_msg *kind)
 			return err;
 		if (tw.pad_off >= 0)
 			w.pad_off = tw.pad_off;
-		if (sub[CTA_TIMESTAMP_START]) {
-			ct->ts_start = nla_get64be(sub[CTA_TIMESTAMP_START]);
-			ct_set(ct, CT_TS_START);
-		}
-		if (sub[CTA_TIMESTAMP_STOP]) {
-			ct->ts_stop = nla_get64be(sub[CTA_TIMESTAMP_STOP]);
-			ct_set(ct, CT_TS_STOP);
-		}
+		ct->present |= get_fields(sub, fld_tstamp, NFLD(fld_tstamp), ct);
 	}
 	/*
 	 * The kernel pads when the payload of a 64-bit attribute would not be
@@ -681,34 +708,7 @@ int ctnl_parse_exp(const struct nlmsghdr *nlh, struct ct_exp *exp, enum ct_msg *
 			return err;
 		ct_exp_set(exp, tuples[i].attr);
 	}
-	if (tb[CTA_EXPECT_TIMEOUT]) {
-		exp->timeout = nla_get32be(tb[CTA_EXPECT_TIMEOUT]);
-		ct_exp_set(exp, CT_EXP_TIMEOUT);
-	}
-	if (tb[CTA_EXPECT_ID]) {
-		exp->id = nla_get32be(tb[CTA_EXPECT_ID]);
-		ct_exp_set(exp, CT_EXP_ID);
-	}
-	if (tb[CTA_EXPECT_ZONE]) {
-		exp->zone = nla_get16be(tb[CTA_EXPECT_ZONE]);
-		ct_exp_set(exp, CT_EXP_ZONE);
-	}
-	if (tb[CTA_EXPECT_FLAGS]) {
-		exp->flags = nla_get32be(tb[CTA_EXPECT_FLAGS]);
-		ct_exp_set(exp, CT_EXP_FLAGS);
-	}
-	if (tb[CTA_EXPECT_CLASS]) {
-		exp->class = nla_get32be(tb[CTA_EXPECT_CLASS]);
-		ct_exp_set(exp, CT_EXP_CLASS);
-	}
-	if (tb[CTA_EXPECT_HELP_NAME]) {
-		nla_getstr(tb[CTA_EXPECT_HELP_NAME], exp->helper, sizeof(exp->helper));
-		ct_exp_set(exp, CT_EXP_HELPER);
-	}
-	if (tb[CTA_EXPECT_FN]) {
-		nla_getstr(tb[CTA_EXPECT_FN], exp->fn, sizeof(exp->fn));
-		ct_exp_set(exp, CT_EXP_FN);
-	}
+	exp->present |= (uint32_t)get_fields(tb, fld_exp, NFLD(fld_exp), exp);
 	if (tb[CTA_EXPECT_NAT]) {
 		err = walk_nest(tb[CTA_EXPECT_NAT], &pol_exp_nat, sub);
 		if (err)
