@@ -2,6 +2,7 @@
 /* conntrack applet: run a parsed command (list, get, count, stats, flush) and own its exit code. */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stddef.h>
@@ -455,6 +456,16 @@ static int dispatch(struct ct_cmd *cmd, struct ct_ctx *c)
 	return 0;
 }
 
+int ct_cpus(void)
+{
+	static int n;
+	cpu_set_t set;
+
+	if (!n)
+		n = sched_getaffinity(0, sizeof(set), &set) ? 1 : CPU_COUNT(&set);
+	return n;
+}
+
 int ct_run(struct ct_cmd *cmd, struct nl *nl)
 {
 	/* Heap, allocated once: -R runs every line through here. */
@@ -472,6 +483,7 @@ int ct_run(struct ct_cmd *cmd, struct nl *nl)
 	}
 
 	c.nl = nl;
+	nl_set_threaded(nl, ct_cpus() > 1);
 	c.count = 0;
 	c.xml_open = 0;
 	c.batch = batch_mode;

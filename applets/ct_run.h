@@ -34,6 +34,8 @@ int ct_fail(struct ct_ctx *c, int err, enum ct_command cmd);
 void ct_summary(unsigned int n, const char *what);
 
 int ct_open_mod(struct ct_ctx *c);
+/* CPUs this process may run on (taskset and cpusets included): picks the threaded paths. */
+int ct_cpus(void);
 /* CTBOX_KFILTER=0 in the environment: every filter stays in userspace (tests compare both). */
 int ct_kfilter_off(void);
 /* Malformed messages are skipped and counted; say how many, once, at the end. */

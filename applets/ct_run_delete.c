@@ -2,7 +2,6 @@
 /* conntrack applet: -D on the conntrack table. */
 #include <errno.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -362,19 +361,9 @@ static int del_by_flush(struct del_state *ds)
 	return del_flush_family(cmd, c, cmd->family);
 }
 
-/* CPUs this process may run on (taskset and cpusets included). */
-static int cpus_usable(void)
-{
-	cpu_set_t set;
-
-	if (sched_getaffinity(0, sizeof(set), &set))
-		return 1;
-	return CPU_COUNT(&set);
-}
-
 int ct_run_delete(struct ct_cmd *cmd, struct ct_ctx *c)
 {
-	int multi = cpus_usable() > 1;
+	int multi = ct_cpus() > 1;
 	unsigned int nslots = multi ? DEL_SLOTS : 1;
 	/* Only -D pays for its batches (~180 KiB each): on the heap, not in every applet's bss. */
 	struct del_state *s = malloc(sizeof(*s) + nslots * sizeof(struct del_batch));

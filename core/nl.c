@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Netlink socket layer: one NETLINK_NETFILTER socket, requests, acks and dump loops. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -21,6 +22,7 @@ struct nl {
 	struct mnl_socket *sk;
 	uint32_t portid;
 	uint32_t seq;
+	int threaded;		/* dumps: a second thread reads while the caller's cb runs */
 	char rx[NL_RXBUF] __attribute__((aligned(8)));
 };
 
@@ -43,6 +45,7 @@ struct nl *nl_open(uint32_t groups)
 	nl->portid = mnl_socket_get_portid(nl->sk);
 	/* Upstream seeds with time(NULL); any start works as long as replies match it. */
 	nl->seq = (uint32_t)time(NULL);
+	nl->threaded = 0;
 	return nl;
 fail:
 	err = errno;
@@ -92,6 +95,11 @@ int nl_set_rcvbuf(struct nl *nl, size_t bytes, size_t *actual)
 	return 0;
 }
 
+void nl_set_threaded(struct nl *nl, int on)
+{
+	nl->threaded = on;
+}
+
 int nl_set_opt(struct nl *nl, int opt, int val)
 {
 	if (mnl_socket_setsockopt(nl->sk, opt, &val, sizeof(val)) < 0)
@@ -119,7 +127,8 @@ static int nl_walk(struct nl *nl, const char *p, size_t len, const struct nlmsgh
 	const struct nlmsghdr *nlh = (const struct nlmsghdr *)p;
 	int n = (int)len;
 
-	for (; mnl_nlmsg_ok(nlh, n); nlh = mnl_nlmsg_next(nlh, &n)) {
+	/* NLMSG_OK/NEXT inline what libmnl would call per message. */
+	for (; NLMSG_OK(nlh, n); nlh = NLMSG_NEXT(nlh, n)) {
 		/* Stale replies of an earlier request (e.g. after an early stop) are skipped. */
 		if (nlh->nlmsg_seq != req->nlmsg_seq || (nlh->nlmsg_pid && nlh->nlmsg_pid != nl->portid))
 			continue;
@@ -159,6 +168,133 @@ static int nl_walk(struct nl *nl, const char *p, size_t len, const struct nlmsgh
 	return 0;
 }
 
+/*
+ * Threaded dumps. The kernel builds each dump skb inside recvmsg(), so a
+ * reader thread that only calls recvmsg() keeps the kernel busy on one CPU
+ * while the caller parses and prints on another. Datagrams travel through a
+ * small ring, in order; the caller walks them exactly as nl_talk would.
+ */
+#define NL_SLOTS 3
+
+struct nl_slot {
+	ssize_t len;		/* bytes, or -errno */
+	char buf[NL_RXBUF] __attribute__((aligned(8)));
+};
+
+struct nl_pipe {
+	struct nl *nl;
+	const struct nlmsghdr *req;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	unsigned int filled;	/* datagrams received */
+	unsigned int used;	/* datagrams walked */
+	int abort;		/* the caller gave up: stop reading */
+	struct nl_slot slot[NL_SLOTS];
+};
+
+/* True when the datagram ends the reply to req (its DONE or error). */
+static int nl_dgram_ends(const struct nl *nl, const char *p, ssize_t len,
+			 const struct nlmsghdr *req)
+{
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)p;
+	int n = (int)len;
+
+	/* Headers only, inline: this runs over every datagram of the dump. */
+	for (; NLMSG_OK(nlh, n); nlh = NLMSG_NEXT(nlh, n)) {
+		if (nlh->nlmsg_type != NLMSG_DONE && nlh->nlmsg_type != NLMSG_ERROR)
+			continue;
+		if (nlh->nlmsg_seq == req->nlmsg_seq && (!nlh->nlmsg_pid || nlh->nlmsg_pid == nl->portid))
+			return 1;
+	}
+	return 0;
+}
+
+static void *nl_reader(void *arg)
+{
+	struct nl_pipe *p = arg;
+	int end = 0;
+
+	while (!end) {
+		struct nl_slot *s;
+
+		pthread_mutex_lock(&p->lock);
+		while (p->filled - p->used == NL_SLOTS && !p->abort)
+			pthread_cond_wait(&p->cond, &p->lock);
+		if (p->abort) {
+			pthread_mutex_unlock(&p->lock);
+			break;
+		}
+		pthread_mutex_unlock(&p->lock);
+		s = &p->slot[p->filled % NL_SLOTS];
+		do
+			s->len = mnl_socket_recvfrom(p->nl->sk, s->buf, sizeof(s->buf));
+		while (s->len < 0 && errno == EINTR);
+		if (s->len < 0)
+			s->len = -errno;
+		end = s->len < 0 || nl_dgram_ends(p->nl, s->buf, s->len, p->req);
+		pthread_mutex_lock(&p->lock);
+		p->filled++;
+		pthread_cond_broadcast(&p->cond);
+		pthread_mutex_unlock(&p->lock);
+	}
+	return NULL;
+}
+
+/* The dump of req (sent already) through a reader thread; -ENOMEM etc. when none starts. */
+static int nl_walk_threaded(struct nl *nl, const struct nlmsghdr *req, nl_cb cb, void *arg,
+			    int *stop, int *ret, int *intr)
+{
+	struct nl_pipe *p = malloc(sizeof(*p));
+	pthread_t th;
+	int r = 0;
+
+	if (!p)
+		return -ENOMEM;
+	p->nl = nl;
+	p->req = req;
+	p->filled = p->used = 0;
+	p->abort = 0;
+	if (pthread_mutex_init(&p->lock, NULL)) {
+		free(p);
+		return -ENOMEM;
+	}
+	if (pthread_cond_init(&p->cond, NULL)) {
+		pthread_mutex_destroy(&p->lock);
+		free(p);
+		return -ENOMEM;
+	}
+	if (pthread_create(&th, NULL, nl_reader, p)) {
+		pthread_cond_destroy(&p->cond);
+		pthread_mutex_destroy(&p->lock);
+		free(p);
+		return -EAGAIN;
+	}
+	while (!r) {
+		struct nl_slot *s;
+
+		pthread_mutex_lock(&p->lock);
+		while (p->used == p->filled)
+			pthread_cond_wait(&p->cond, &p->lock);
+		pthread_mutex_unlock(&p->lock);
+		s = &p->slot[p->used % NL_SLOTS];
+		if (s->len < 0)
+			r = (int)s->len;
+		else
+			r = nl_walk(nl, s->buf, (size_t)s->len, req, cb, arg, stop, ret, intr);
+		pthread_mutex_lock(&p->lock);
+		p->used++;
+		if (r)
+			p->abort = 1;
+		pthread_cond_broadcast(&p->cond);
+		pthread_mutex_unlock(&p->lock);
+	}
+	pthread_join(th, NULL);
+	pthread_cond_destroy(&p->cond);
+	pthread_mutex_destroy(&p->lock);
+	free(p);
+	return r;
+}
+
 int nl_talk(struct nl *nl, const void *buf, nl_cb cb, void *arg)
 {
 	const struct nlmsghdr *req = buf;
@@ -168,6 +304,12 @@ int nl_talk(struct nl *nl, const void *buf, nl_cb cb, void *arg)
 	r = nl_send(nl, buf);
 	if (r)
 		return r;
+	if (nl->threaded && (req->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP) {
+		r = nl_walk_threaded(nl, req, cb, arg, &stop, &ret, &intr);
+		if (r < 0)
+			return r;
+		return ret ? ret : intr ? -EINTR : 0;
+	}
 	for (;;) {
 		ssize_t len = mnl_socket_recvfrom(nl->sk, nl->rx, sizeof(nl->rx));
 

@@ -25,6 +25,13 @@ uint32_t nl_seq(struct nl *nl);
 
 /* Set SO_RCVBUFFORCE (SO_RCVBUF as fallback); *actual gets what the kernel reports. Returns 0 or -errno. */
 int nl_set_rcvbuf(struct nl *nl, size_t bytes, size_t *actual);
+/*
+ * Dumps read by a second thread while the callback runs on the caller's:
+ * the kernel fills the next datagram on one CPU while the last one is parsed
+ * on another. Worth it only with two or more CPUs; off by default.
+ */
+void nl_set_threaded(struct nl *nl, int on);
+
 /* Socket options used by bulk senders and event listeners (0 or -errno). */
 int nl_set_opt(struct nl *nl, int opt, int val);
 

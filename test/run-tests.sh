@@ -98,14 +98,14 @@ if [ -z "${SKIP_ASAN:-}" ]; then
 	fi
 fi
 
-# ThreadSanitizer over the one threaded path (-D's delete pipeline) and its tests.
+# ThreadSanitizer over the threaded paths: the dump reader (every -L) and -D's delete pipeline.
 if [ -z "${SKIP_TSAN:-}" ]; then
 	if build "$BUILD_TSAN" tsan -Db_sanitize=thread -Db_lundef=false; then
 		TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1}
 		export TSAN_OPTIONS
 		log=$BUILD_TSAN/meson-logs/testlog.json
 		rm -f "$log"
-		meson test -C "$BUILD_TSAN" --print-errorlogs delete-paths modify
+		meson test -C "$BUILD_TSAN" --print-errorlogs delete-paths list modify
 		if [ -f "$log" ]; then
 			count_log "$log" tsan
 		else

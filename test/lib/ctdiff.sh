@@ -24,6 +24,8 @@
 #                             the 1.4.7 reference: EXPECTED_CMD is a shell snippet (it may use
 #                             `ref ARGS` to run the oracle) whose output is the expected record.
 #   ref ARG...                run the oracle in $CT_NS (stdout/stderr as is)
+#   CT_OURS_WRAP=CMD          run the binary under test through CMD (e.g. `taskset -c 0`, so
+#                             it takes its one-CPU paths: no reader or delete threads)
 #   ct_labelmap               write the test label map to /etc/xtables/connlabel.conf (needs
 #                             ns_private_etc) and /etc/connlabel.conf (what nft reads)
 #   ct_reference_table        fill $CT_NS with the reference table (every protocol, NAT, zones,
@@ -54,11 +56,13 @@ ct_normalise()
 # ct_capture OUTFILE BIN ARG...: one record = stdout, stderr, exit code.
 ct_capture()
 {
-	local f=$1 bin=$2 rc
+	local f=$1 bin=$2 rc wrap=
 	shift 2
+	[ "$bin" = "$CONNTRACK" ] && wrap=$CT_OURS_WRAP
 	set +e
 	# A hang is a failure of this case, not a reason to lose the whole file to meson's timeout.
-	timeout -k 5 "${CT_CMD_TIMEOUT:-10}" ip netns exec "$CT_NS" "$bin" "$@" \
+	# shellcheck disable=SC2086
+	timeout -k 5 "${CT_CMD_TIMEOUT:-10}" ip netns exec "$CT_NS" $wrap "$bin" "$@" \
 		>"$f.out" 2>"$f.err" </dev/null
 	rc=$?
 	[ "$rc" -eq 124 ] && echo "(timed out after ${CT_CMD_TIMEOUT:-10}s)" >>"$f.err"
