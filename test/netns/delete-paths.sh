@@ -60,7 +60,8 @@ race()
 	rb=$?
 	wait $!
 	ra=$?
-	cat "$T/a" "$T/b" | sort -u | wc -l
+	# Two listings a second apart show one entry with two timeouts: compare without them.
+	cat "$T/a" "$T/b" | sed -E 's/^([a-z0-9]+ +[0-9]+ )[0-9]+ /\1T /' | sort -u | wc -l
 	l=$(cat "$T/a" "$T/b" | wc -l)
 	if [ "$mode" = all ]; then echo "$l"; else [ "$l" -ge 3600 ] && echo ">= 3600"; fi
 	grep -h 'Operation failed' "$T/ea" "$T/eb"
@@ -138,7 +139,7 @@ for cpus in one all; do
 	# The listing must be what upstream prints: same lines as the reference's -L.
 	bulk
 	testing "$cpus CPU: bulk -D -p tcp -o id prints what -L -p tcp -o id lists" \
-		"n '$ORACLE' -L -p tcp -o id 2>/dev/null | sed -E 's/ [0-9]+ src/ T src/; s/delta-time=[0-9]+/delta-time=0/' | LC_ALL=C sort >'$T/want'; n $CTX -D -p tcp -o id 2>/dev/null | sed -E 's/ [0-9]+ src/ T src/; s/delta-time=[0-9]+/delta-time=0/' | LC_ALL=C sort | cmp - '$T/want' && echo same" \
+		"n '$ORACLE' -L -p tcp -o id 2>/dev/null | sed -E 's/^([a-z0-9]+ +[0-9]+ )[0-9]+ /\\1T /; s/delta-time=[0-9]+/delta-time=0/' | LC_ALL=C sort >'$T/want'; n $CTX -D -p tcp -o id 2>/dev/null | sed -E 's/^([a-z0-9]+ +[0-9]+ )[0-9]+ /\\1T /; s/delta-time=[0-9]+/delta-time=0/' | LC_ALL=C sort | cmp - '$T/want' && echo same" \
 		"same\n"
 	# Two -D racing over one table: an entry the other process took first is skipped, not an
 	# error (upstream stopped). Batched deletes print each entry exactly once between the
