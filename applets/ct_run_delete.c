@@ -361,6 +361,21 @@ static int del_by_flush(struct del_state *ds)
 	return del_flush_family(cmd, c, cmd->family);
 }
 
+/* Returns 1 when the worker runs (lock and cond then live until del_finish's caller). */
+static int del_start_worker(struct del_state *s)
+{
+	if (pthread_mutex_init(&s->lock, NULL))
+		return 0;
+	if (!pthread_cond_init(&s->cond, NULL)) {
+		s->threaded = !pthread_create(&s->worker, NULL, del_worker, s);
+		if (s->threaded)
+			return 1;
+		pthread_cond_destroy(&s->cond);
+	}
+	pthread_mutex_destroy(&s->lock);
+	return 0;
+}
+
 int ct_run_delete(struct ct_cmd *cmd, struct ct_ctx *c)
 {
 	int multi = ct_cpus() > 1;
@@ -372,10 +387,8 @@ int ct_run_delete(struct ct_cmd *cmd, struct ct_ctx *c)
 	if (!s)
 		return ct_fail(c, -ENOMEM, cmd->command);
 	memset(s, 0, sizeof(*s));
-	for (unsigned int i = 0; i < nslots; i++) {
-		s->slots[i].n = 0;
-		s->slots[i].off = 0;
-	}
+	for (unsigned int i = 0; i < nslots; i++)
+		s->slots[i].n = s->slots[i].off = 0;
 	s->cmd = cmd;
 	s->c = c;
 	s->nslots = nslots;
@@ -388,19 +401,10 @@ int ct_run_delete(struct ct_cmd *cmd, struct ct_ctx *c)
 	} else if (ct_open_mod(c) < 0) {
 		r = -errno;
 	} else {
-		if (multi && !pthread_mutex_init(&s->lock, NULL)) {
-			if (!pthread_cond_init(&s->cond, NULL)) {
-				s->threaded = !pthread_create(&s->worker, NULL, del_worker, s);
-				if (!s->threaded)
-					pthread_cond_destroy(&s->cond);
-			}
-			if (!s->threaded)
-				pthread_mutex_destroy(&s->lock);
-		}
+		multi = multi && del_start_worker(s);
 		/* With no worker, the batches run inline: same lines, one CPU. */
-		if (!s->threaded)
+		if (!multi)
 			s->nslots = 1;
-		multi = s->threaded;
 		r = del_dump(s, cmd->family);
 		del_finish(s);
 		if (multi) {
