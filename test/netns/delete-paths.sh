@@ -145,9 +145,10 @@ for cpus in one all; do
 	# error (upstream stopped). Batched deletes print each entry exactly once between the
 	# two; the flush path (one CPU) lists before it deletes, so both may list an entry.
 	bulk
-	if [ $cpus = all ]; then want="3600\n3600\n0\n"; else want="3600\n>= 3600\n0\n"; fi
+	# With one CPU in all, "all" takes the flush path too.
+	if [ $cpus = all ] && [ "$NCPU" -ge 2 ]; then rmode=all want="3600\n3600\n0\n"; else rmode=one want="3600\n>= 3600\n0\n"; fi
 	testing "$cpus CPU: two concurrent -D: every entry listed, no error, table empty" \
-		"race $cpus $CTX" "$want"
+		"race $rmode $CTX" "$want"
 	# A batch that cannot be sent (the shim fails the third sendto: dump request, first
 	# batch, second batch): the error is reported once, exit 1, and only the first batch's
 	# 256 entries are listed and gone. IPv6 filter: never a flush.
