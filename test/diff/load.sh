@@ -19,18 +19,7 @@ ns_private_etc "$@"
 
 ct_labelmap
 twin_new
-label_rule()
-{
-	ip netns exec "$1" nft -f - <<-'EOF'
-	table inet ctbox_h6 {
-		chain out {
-			type filter hook output priority 0; policy accept;
-			udp dport 9 ct label set foo
-		}
-	}
-	EOF
-}
-twin_each label_rule
+twin_label_rule
 
 twin_fill()
 {

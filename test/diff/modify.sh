@@ -22,19 +22,7 @@ CTFILL=${CTFILL:-}
 ct_labelmap
 twin_new
 
-# The label rule gives every new entry the label extension (needed by --label-add/-del).
-label_rule()
-{
-	ip netns exec "$1" nft -f - <<-'EOF'
-	table inet ctbox_h6 {
-		chain out {
-			type filter hook output priority 0; policy accept;
-			udp dport 9 ct label set foo
-		}
-	}
-	EOF
-}
-twin_each label_rule
+twin_label_rule
 
 FILL=none
 twin_fill()

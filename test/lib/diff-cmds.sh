@@ -7,6 +7,9 @@
 #
 #   twin_new                  make $NS_REF and $NS_US (lo up, acct+timestamp on)
 #   twin_each CMD...          run CMD NS for NS in both namespaces (setup functions)
+#   twin_label_rule           an nft rule in both that labels every new entry `foo` (udp
+#                             dport 9 output): gives entries the label extension that
+#                             --label-add/--label-del need
 #   twin_reset                flush both tables, then run the test's `twin_fill NS` in each
 #   twin_cmd NAME ARG...      twin_reset, run `conntrack ARG...` with the reference in $NS_REF
 #                             and the binary under test in $NS_US; compare stdout (entry lines
@@ -37,6 +40,23 @@ twin_each()
 {
 	"$@" "$NS_REF"
 	"$@" "$NS_US"
+}
+
+label_rule()
+{
+	ip netns exec "$1" nft -f - <<-'EOF'
+	table inet ctbox_h6 {
+		chain out {
+			type filter hook output priority 0; policy accept;
+			udp dport 9 ct label set foo
+		}
+	}
+	EOF
+}
+
+twin_label_rule()
+{
+	twin_each label_rule
 }
 
 ours_only()
