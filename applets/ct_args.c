@@ -29,33 +29,14 @@ static void verr(enum ct_errkind kind, const char *fmt, va_list ap)
 		fputs("Try `conntrack -h' or 'conntrack --help' for more information.\n", stderr);
 }
 
-void ct_err(enum ct_errkind kind, const char *fmt, ...)
+int ct_err(enum ct_errkind kind, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
 	verr(kind, fmt, ap);
 	va_end(ap);
-}
-
-int ct_perr(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	verr(CT_PARAMETER_PROBLEM, fmt, ap);
-	va_end(ap);
-	return CT_PARAMETER_PROBLEM;
-}
-
-int ct_oerr(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	verr(CT_OTHER_PROBLEM, fmt, ap);
-	va_end(ap);
-	return CT_OTHER_PROBLEM;
+	return kind;
 }
 
 #define TRY(x)                          \

@@ -176,11 +176,13 @@ int ct_args_check(struct ct_cmd *cmd);
 /* The usage text for -h (and no command), with the -p protocol's help if any. */
 void ct_args_usage(const struct ct_cmd *cmd);
 
-/* Print "conntrack vX (ctbox): " + message (+ try line for parameter problems). */
-void ct_err(enum ct_errkind kind, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* ct_err with CT_PARAMETER_PROBLEM / CT_OTHER_PROBLEM, returning that kind. */
-int ct_perr(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-int ct_oerr(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * Print "conntrack vX (ctbox): " + message (+ try line for parameter
+ * problems); returns kind, so `return ct_perr(...)` is the exit code.
+ */
+int ct_err(enum ct_errkind kind, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#define ct_perr(...) ct_err(CT_PARAMETER_PROBLEM, __VA_ARGS__)
+#define ct_oerr(...) ct_err(CT_OTHER_PROBLEM, __VA_ARGS__)
 /* The prefix alone (for summary lines). */
 extern const char ct_prefix[];
 
