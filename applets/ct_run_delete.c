@@ -162,7 +162,7 @@ static int del_submit(struct del_state *s)
 	return s->stopped;
 }
 
-/* Submit the last batch and wait until everything was sent, acked and printed. */
+/* Submit the last batch, wait until everything was sent, acked and printed; retire the worker. */
 static void del_finish(struct del_state *s)
 {
 	del_submit(s);
@@ -173,6 +173,8 @@ static void del_finish(struct del_state *s)
 	pthread_cond_broadcast(&s->cond);
 	pthread_mutex_unlock(&s->lock);
 	pthread_join(s->worker, NULL);
+	pthread_cond_destroy(&s->cond);
+	pthread_mutex_destroy(&s->lock);
 	s->threaded = 0;
 }
 
@@ -361,7 +363,7 @@ static int del_by_flush(struct del_state *ds)
 	return del_flush_family(cmd, c, cmd->family);
 }
 
-/* Returns 1 when the worker runs (lock and cond then live until del_finish's caller). */
+/* Returns 1 when the worker runs (lock and cond then live until del_finish). */
 static int del_start_worker(struct del_state *s)
 {
 	if (pthread_mutex_init(&s->lock, NULL))
@@ -401,16 +403,11 @@ int ct_run_delete(struct ct_cmd *cmd, struct ct_ctx *c)
 	} else if (ct_open_mod(c) < 0) {
 		r = -errno;
 	} else {
-		multi = multi && del_start_worker(s);
 		/* With no worker, the batches run inline: same lines, one CPU. */
-		if (!multi)
+		if (!multi || !del_start_worker(s))
 			s->nslots = 1;
 		r = del_dump(s, cmd->family);
 		del_finish(s);
-		if (multi) {
-			pthread_cond_destroy(&s->cond);
-			pthread_mutex_destroy(&s->lock);
-		}
 		if (s->err)
 			r = s->err;
 	}
