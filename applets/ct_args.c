@@ -16,6 +16,7 @@
 #include "applets/ct_proto.h"
 #include "core/labelmap.h"
 #include "core/print.h"
+#include "proto/ct_tuple.h"
 
 const char ct_prefix[] = "conntrack v" CTBOX_VERSION " (ctbox): ";
 
@@ -912,25 +913,6 @@ static int resolve_labels(struct parser *p)
 	return 0;
 }
 
-static const uint8_t icmp_reply4[] = {
-	[0] = 8 + 1, [8] = 0 + 1, [13] = 14 + 1, [14] = 13 + 1,
-	[15] = 16 + 1, [16] = 15 + 1, [17] = 18 + 1, [18] = 17 + 1,
-};
-
-/* The reply type the kernel expects for an ICMP(v6) query type (255 if none). */
-static uint8_t icmp_reply_type(uint8_t l4, uint8_t type)
-{
-	if (l4 == 1)
-		return type < sizeof(icmp_reply4) && icmp_reply4[type] ? icmp_reply4[type] - 1 : 255;
-	switch (type) {
-	case 128: return 129;
-	case 129: return 128;
-	case 139: return 140;
-	case 140: return 139;
-	default: return 255;
-	}
-}
-
 /* Protocols whose tuples carry two ports (or GRE keys) that upstream always sends. */
 static bool has_ports(int proto)
 {
@@ -1023,7 +1005,7 @@ static void create_tuples(struct ct_cmd *cmd)
 	}
 	if (is_icmp(cmd->proto) && t->reply.l4) {
 		/* the library derives the reply's type from the original's (echo 8 -> reply 0) */
-		t->reply.icmp_type = icmp_reply_type(t->orig.l4, t->orig.icmp_type);
+		t->reply.icmp_type = ct_icmp_reply_type(t->orig.l4, t->orig.icmp_type);
 		t->reply.icmp_code = t->orig.icmp_code;
 		t->reply.icmp_id = t->orig.icmp_id;
 	}

@@ -78,49 +78,6 @@ const union ct_addr *pr_dst(const struct ct_tuple *t)
 	return (t->present & CT_T_DST) ? &t->dst : &zero_addr;
 }
 
-static bool addr_differs(const struct ct *ct, const union ct_addr *a, const union ct_addr *b)
-{
-	int l3 = pr_tuple_l3(ct, &ct->orig);
-
-	if (l3 == AF_INET)
-		return a->v4 != b->v4;
-	if (l3 == AF_INET6)
-		return memcmp(a->v6, b->v6, 16) != 0;
-	return false;
-}
-
-/* An entry without a status attribute counts as NATed: the library's rule. */
-static bool nat_done(const struct ct *ct, uint32_t bit)
-{
-	return !ct_has(ct, CT_STATUS) || (ct->status & bit);
-}
-
-bool pr_is_snat(const struct ct *ct)
-{
-	return nat_done(ct, CT_IPS_SRC_NAT_DONE) &&
-	       addr_differs(ct, pr_dst(&ct->reply), pr_src(&ct->orig));
-}
-
-bool pr_is_dnat(const struct ct *ct)
-{
-	return nat_done(ct, CT_IPS_DST_NAT_DONE) &&
-	       addr_differs(ct, pr_src(&ct->reply), pr_dst(&ct->orig));
-}
-
-bool pr_is_spat(const struct ct *ct)
-{
-	return nat_done(ct, CT_IPS_SRC_NAT_DONE) &&
-	       pr_tfield16(&ct->reply, CT_T_DPORT, ct->reply.dport) !=
-	       pr_tfield16(&ct->orig, CT_T_SPORT, ct->orig.sport);
-}
-
-bool pr_is_dpat(const struct ct *ct)
-{
-	return nat_done(ct, CT_IPS_DST_NAT_DONE) &&
-	       pr_tfield16(&ct->reply, CT_T_SPORT, ct->reply.sport) !=
-	       pr_tfield16(&ct->orig, CT_T_DPORT, ct->orig.dport);
-}
-
 bool pr_label_bit(const struct ct *ct, unsigned int bit)
 {
 	uint32_t w;

@@ -27,6 +27,7 @@
 #include "core/out.h"
 #include "core/print.h"
 #include "core/print_priv.h"
+#include "proto/ct_tuple.h"
 
 void pr_json_str(struct out *o, const char *s)
 {
@@ -173,8 +174,8 @@ static void json_nat(struct js *j, const struct ct *ct)
 	int l3 = pr_tuple_l3(ct, &ct->orig);
 	unsigned int l4 = pr_tuple_l4(&ct->orig);
 	bool ports = pr_has_ports(l4);
-	bool s = pr_is_snat(ct) || (ports && pr_is_spat(ct));
-	bool d = pr_is_dnat(ct) || (ports && pr_is_dpat(ct));
+	bool s = ct_is_snat(ct) || (ports && ct_is_spat(ct));
+	bool d = ct_is_dnat(ct) || (ports && ct_is_dpat(ct));
 
 	if (!s && !d)
 		return;

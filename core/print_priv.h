@@ -54,11 +54,6 @@ static inline bool pr_is_icmp(unsigned int p)
 const union ct_addr *pr_src(const struct ct_tuple *t);
 const union ct_addr *pr_dst(const struct ct_tuple *t);
 
-/* NAT as conntrack's filter and save output define it (spec 7.2). */
-bool pr_is_snat(const struct ct *ct);
-bool pr_is_dnat(const struct ct *ct);
-bool pr_is_spat(const struct ct *ct);
-bool pr_is_dpat(const struct ct *ct);
 
 /* Label bit test on the kernel's bitmap (u32 words in host order). */
 bool pr_label_bit(const struct ct *ct, unsigned int bit);

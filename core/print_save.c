@@ -7,6 +7,7 @@
 #include "core/out.h"
 #include "core/print.h"
 #include "core/print_priv.h"
+#include "proto/ct_tuple.h"
 
 /* The CLI's own state tables (not the library's): SCTP stops at SHUTDOWN_ACK_SENT. */
 static const char *const save_tcp[10] = {
@@ -184,8 +185,8 @@ int pr_ct_save(struct out *o, const struct ct *ct, enum ct_msg kind, const struc
 
 	opt_ip(o, "-s ", l3, pr_src(&ct->orig));
 	opt_ip(o, "-d ", l3, pr_dst(&ct->orig));
-	opt_ip(o, pr_is_dnat(ct) ? "-g " : "-r ", l3, pr_src(&ct->reply));
-	opt_ip(o, pr_is_snat(ct) ? "-n " : "-q ", l3, pr_dst(&ct->reply));
+	opt_ip(o, ct_is_dnat(ct) ? "-g " : "-r ", l3, pr_src(&ct->reply));
+	opt_ip(o, ct_is_snat(ct) ? "-n " : "-q ", l3, pr_dst(&ct->reply));
 	save_proto(o, ct);
 
 	if (o->len && o->buf[o->len - 1] == ' ')
