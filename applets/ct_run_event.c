@@ -207,13 +207,9 @@ static void ev_overrun(struct nl *ev, size_t *rcvbuf, unsigned long *drops_seen)
 		fprintf(stderr, "conntrack: %lu events lost\n", drops - *drops_seen);
 		*drops_seen = drops;
 	}
-	if (*rcvbuf < EV_RCVBUF_MAX) {
-		size_t want = *rcvbuf * 2 > EV_RCVBUF_MAX ? EV_RCVBUF_MAX : *rcvbuf * 2;
-
-		if (!nl_set_rcvbuf(ev, want, &actual)) {
-			*rcvbuf = want;
-			fprintf(stderr, "conntrack: receive buffer raised to %zu bytes\n", actual);
-		}
+	if (!nl_grow_rcvbuf(ev, *rcvbuf, EV_RCVBUF_MAX, &actual)) {
+		*rcvbuf = *rcvbuf > EV_RCVBUF_MAX / 2 ? EV_RCVBUF_MAX : *rcvbuf * 2;
+		fprintf(stderr, "conntrack: receive buffer raised to %zu bytes\n", actual);
 	}
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Netlink socket layer: one NETLINK_NETFILTER socket, requests, acks and dump loops. */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,16 +24,28 @@ struct nl {
 	uint32_t portid;
 	uint32_t seq;
 	int threaded;		/* dumps: a second thread reads while the caller's cb runs */
-	char rx[NL_RXBUF] __attribute__((aligned(8)));
+	/* An asynchronous dump in progress (nl_dump_start/step). */
+	struct nlmsghdr dreq;
+	int dstop, dret, dintr;
+	size_t rxlen;
+	char rx[] __attribute__((aligned(8)));
 };
 
 struct nl *nl_open(uint32_t groups)
 {
-	struct nl *nl = malloc(sizeof(*nl));
+	return nl_open_rx(groups, NL_RXBUF);
+}
+
+struct nl *nl_open_rx(uint32_t groups, size_t rxlen)
+{
+	struct nl *nl = malloc(sizeof(*nl) + rxlen);
 	int err;
 
 	if (!nl)
 		return NULL;
+	nl->rxlen = rxlen;
+	nl->dreq.nlmsg_seq = 0;
+	nl->dreq.nlmsg_flags = 0;
 	nl->sk = mnl_socket_open(NETLINK_NETFILTER);
 	if (!nl->sk)
 		goto fail;
@@ -93,6 +106,16 @@ int nl_set_rcvbuf(struct nl *nl, size_t bytes, size_t *actual)
 		*actual = (size_t)v;
 	}
 	return 0;
+}
+
+size_t nl_rcvbuf(const struct nl *nl)
+{
+	int v = 0;
+	socklen_t sl = sizeof(v);
+
+	if (getsockopt(nl_fd(nl), SOL_SOCKET, SO_RCVBUF, &v, &sl) < 0)
+		return 0;
+	return (size_t)v;
 }
 
 void nl_set_threaded(struct nl *nl, int on)
@@ -311,7 +334,7 @@ int nl_talk(struct nl *nl, const void *buf, nl_cb cb, void *arg)
 		return ret ? ret : intr ? -EINTR : 0;
 	}
 	for (;;) {
-		ssize_t len = mnl_socket_recvfrom(nl->sk, nl->rx, sizeof(nl->rx));
+		ssize_t len = mnl_socket_recvfrom(nl->sk, nl->rx, nl->rxlen);
 
 		if (len < 0) {
 			if (errno == EINTR)
@@ -343,7 +366,7 @@ int nl_collect_acks(struct nl *nl, uint32_t first, unsigned int n, int *errs)
 	for (unsigned int i = 0; i < n; i++)
 		errs[i] = -EIO;
 	while (seen < n) {
-		ssize_t len = mnl_socket_recvfrom(nl->sk, nl->rx, sizeof(nl->rx));
+		ssize_t len = mnl_socket_recvfrom(nl->sk, nl->rx, nl->rxlen);
 		const struct nlmsghdr *nlh = (const struct nlmsghdr *)nl->rx;
 		int left;
 
@@ -372,7 +395,7 @@ int nl_collect_acks(struct nl *nl, uint32_t first, unsigned int n, int *errs)
 
 int nl_recv_events(struct nl *nl, nl_cb cb, void *arg)
 {
-	ssize_t len = mnl_socket_recvfrom(nl->sk, nl->rx, sizeof(nl->rx));
+	ssize_t len = mnl_socket_recvfrom(nl->sk, nl->rx, nl->rxlen);
 	const struct nlmsghdr *nlh = (const struct nlmsghdr *)nl->rx;
 	int n;
 
@@ -389,4 +412,72 @@ int nl_recv_events(struct nl *nl, nl_cb cb, void *arg)
 			return r;
 	}
 	return (int)len;
+}
+
+int nl_set_nonblock(struct nl *nl)
+{
+	int fd = nl_fd(nl);
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
+		return -errno;
+	return 0;
+}
+
+int nl_grow_rcvbuf(struct nl *nl, size_t cur, size_t max, size_t *actual)
+{
+	size_t want;
+
+	if (cur >= max)
+		return -ENOSPC;
+	want = cur > max / 2 ? max : cur * 2;
+	return nl_set_rcvbuf(nl, want, actual);
+}
+
+int nl_dump_start(struct nl *nl, const void *req)
+{
+	const struct nlmsghdr *h = req;
+	int r = nl_send(nl, req);
+
+	if (r)
+		return r;
+	nl->dreq = *h;
+	nl->dstop = nl->dret = nl->dintr = 0;
+	return 0;
+}
+
+int nl_dump_busy(const struct nl *nl)
+{
+	return nl->dreq.nlmsg_flags != 0;
+}
+
+int nl_dump_step(struct nl *nl, nl_cb cb, void *arg)
+{
+	/*
+	 * The kernel builds the next datagram inside recvmsg(), so the socket
+	 * never runs dry until the end: a step reads a few datagrams and goes
+	 * back to the loop, which sees the socket readable again.
+	 */
+	for (int n = 0; n < 4; n++) {
+		ssize_t len = recv(nl_fd(nl), nl->rx, nl->rxlen, MSG_DONTWAIT);
+		int r;
+
+		if (len < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return 0;
+			nl->dreq.nlmsg_flags = 0;
+			return -errno;
+		}
+		r = nl_walk(nl, nl->rx, (size_t)len, &nl->dreq, cb, arg, &nl->dstop, &nl->dret,
+			    &nl->dintr);
+		if (r == 0)
+			continue;
+		if (r > 0)
+			r = nl->dret ? nl->dret : nl->dintr ? -EINTR : 1;
+		nl->dreq.nlmsg_flags = 0;
+		return r;
+	}
+	return 0;
 }

@@ -17,6 +17,8 @@ typedef int (*nl_cb)(const struct nlmsghdr *nlh, void *arg);
 
 /* Open and bind a NETLINK_NETFILTER socket joined to the legacy group bitmask. Returns NULL and sets errno. Owner: caller, free with nl_close. */
 struct nl *nl_open(uint32_t groups);
+/* nl_open with an rxlen-byte receive buffer (nl_open's is 64 KiB, sized for fast dumps). */
+struct nl *nl_open_rx(uint32_t groups, size_t rxlen);
 void nl_close(struct nl *nl);
 int nl_fd(const struct nl *nl);
 uint32_t nl_portid(const struct nl *nl);
@@ -25,6 +27,8 @@ uint32_t nl_seq(struct nl *nl);
 
 /* Set SO_RCVBUFFORCE (SO_RCVBUF as fallback); *actual gets what the kernel reports. Returns 0 or -errno. */
 int nl_set_rcvbuf(struct nl *nl, size_t bytes, size_t *actual);
+/* The receive buffer size the kernel reports (0 on error). */
+size_t nl_rcvbuf(const struct nl *nl);
 /*
  * Dumps read by a second thread while the callback runs on the caller's:
  * the kernel fills the next datagram on one CPU while the last one is parsed
@@ -60,5 +64,27 @@ int nl_collect_acks(struct nl *nl, uint32_t first, unsigned int n, int *errs);
  * For event sockets. Returns >= 0 bytes read, or -errno (-ENOBUFS on overrun).
  */
 int nl_recv_events(struct nl *nl, nl_cb cb, void *arg);
+
+/* Make reads on this socket non-blocking (event sockets served by a poll loop). 0 or -errno. */
+int nl_set_nonblock(struct nl *nl);
+
+/*
+ * Overrun policy shared by conntrack -E and conntrackd: double the receive
+ * buffer from cur, up to max. Returns 0 (*actual: what the kernel reports),
+ * -ENOSPC when cur already reached max, or -errno.
+ */
+int nl_grow_rcvbuf(struct nl *nl, size_t cur, size_t max, size_t *actual);
+
+/*
+ * Asynchronous dump for an event loop: nl_dump_start sends the request at
+ * req (its header is kept); nl_dump_step, called when the socket is
+ * readable, reads a few datagrams without blocking and hands data to cb.
+ * Returns 1 when the dump is complete, 0 when more is to come, or the
+ * kernel's / cb's -errno (-EINTR for an interrupted dump). The socket must
+ * be used for nothing else while nl_dump_busy.
+ */
+int nl_dump_start(struct nl *nl, const void *req);
+int nl_dump_step(struct nl *nl, nl_cb cb, void *arg);
+int nl_dump_busy(const struct nl *nl);
 
 #endif

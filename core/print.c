@@ -559,7 +559,9 @@ void pr_ct_text(struct out *o, const struct ct *ct, enum ct_msg kind, const stru
 	if (ct_has(ct, CT_STATUS) && !(ct->status & CT_IPS_SEEN_REPLY))
 		p = PUT_LIT(p, "[UNREPLIED] ");
 
-	p = text_tuple(p, ct, &ct->reply, &memo, true);
+	/* conntrackd's external cache holds entries without a reply tuple. */
+	if (ct_has(ct, CT_REPLY) || ct->reply.present)
+		p = text_tuple(p, ct, &ct->reply, &memo, true);
 	if (ct->reply.present & CT_T_ZONE) {
 		p = PUT_LIT(p, "zone-reply=");
 		p = put_u32(p, ct->reply.zone);
@@ -603,7 +605,7 @@ void pr_ct_text(struct out *o, const struct ct *ct, enum ct_msg kind, const stru
 	p = text_u32(p, ct, PR_F_USE, ct->use);
 	if (fl & PRINT_ID)
 		p = text_u32(p, ct, PR_F_ID, ct->id);
-	if (!(po->map && ct_has(ct, CT_LABELS)) && !po->portid) {
+	if (!(po->map && ct_has(ct, CT_LABELS)) && !po->portid && !po->suffix) {
 		/* Common case, finished in place: the line always holds the l4 column. */
 		if (p[-1] == ' ')
 			p--;
@@ -619,6 +621,10 @@ void pr_ct_text(struct out *o, const struct ct *ct, enum ct_msg kind, const stru
 	if (o->len && o->buf[o->len - 1] == ' ')
 		o->len--;
 	pr_userspace(o, po);
+	if (po->suffix) {
+		out_chr(o, ' ');
+		out_str(o, po->suffix);
+	}
 	out_chr(o, '\n');
 }
 

@@ -33,6 +33,8 @@ struct print_opts {
 	/* For events: nlmsg_pid of the message (0 = kernel caused it) and the program name if known. */
 	uint32_t portid;
 	const char *progname;
+	/* Text lines: appended after a space before the newline (conntrackd's "[active since Ns]"). */
+	const char *suffix;
 };
 
 /*

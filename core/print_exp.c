@@ -120,6 +120,10 @@ static void exp_text(struct out *o, const struct ct_exp *e, enum ct_msg kind,
 	}
 	if (o->len && o->buf[o->len - 1] == ' ')
 		o->len--;
+	if (po->suffix) {
+		out_chr(o, ' ');
+		out_str(o, po->suffix);
+	}
 	out_chr(o, '\n');
 }
 

@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* conntrackd's side of ctnetlink: events, dumps, origin tracking and batched writes. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <linux/netlink.h>
+
+#include "core/kernel.h"
+#include "core/nl.h"
+#include "proto/ctnl.h"
+
+/*
+ * Receive buffers per job: an event is a few hundred bytes; dumps fill
+ * whatever the buffer allows (the kernel caps dump datagrams at 32 KiB).
+ */
+#define RX_EVENT (8 * 1024)
+#define RX_DUMP (32 * 1024)
+#define RX_ACK (16 * 1024)
+
+/* Largest request the daemon builds: a conntrack with every attribute. */
+#define REQ_MAX 1024
+
+static struct nl *open_cmd(void)
+{
+	struct nl *nl = nl_open_rx(0, RX_ACK);
+
+	if (nl)
+		nl_set_opt(nl, NETLINK_CAP_ACK, 1);
+	return nl;
+}
+
+int kern_open(struct kern *k, uint32_t groups)
+{
+	memset(k, 0, sizeof(*k));
+	k->dump = nl_open_rx(0, RX_DUMP);
+	k->async = nl_open_rx(0, RX_DUMP);
+	k->commit = open_cmd();
+	k->inject = open_cmd();
+	k->flush = open_cmd();
+	if (!k->dump || !k->async || !k->commit || !k->inject || !k->flush)
+		goto fail;
+	if (nl_set_nonblock(k->async))
+		goto fail;
+	if (groups) {
+		k->ev = nl_open_rx(groups, RX_EVENT);
+		if (!k->ev || nl_set_nonblock(k->ev))
+			goto fail;
+		k->evbuf = nl_rcvbuf(k->ev);
+	}
+	return 0;
+fail:
+	{
+		int err = errno ? -errno : -ENOMEM;
+
+		kern_close(k);
+		return err;
+	}
+}
+
+void kern_close(struct kern *k)
+{
+	nl_close(k->ev);
+	nl_close(k->dump);
+	nl_close(k->async);
+	nl_close(k->commit);
+	nl_close(k->inject);
+	nl_close(k->flush);
+	memset(k, 0, sizeof(*k));
+}
+
+enum kern_origin kern_origin(const struct kern *k, uint32_t portid)
+{
+	if (!portid)
+		return KERN_NOT_ME;
+	if (k->commit && portid == nl_portid(k->commit))
+		return KERN_COMMIT;
+	if (k->inject && portid == nl_portid(k->inject))
+		return KERN_INJECT;
+	if (k->flush && portid == nl_portid(k->flush))
+		return KERN_FLUSH;
+	return KERN_NOT_ME;
+}
+
+struct walk {
+	struct kern *k;
+	kern_fn fn;
+	void *arg;
+	unsigned long *bad;
+	struct kern_msg m;
+};
+
+static int on_msg(const struct nlmsghdr *nlh, void *arg)
+{
+	struct walk *w = arg;
+	unsigned int subsys = nlh->nlmsg_type >> 8;
+	int r;
+
+	w->m.origin = kern_origin(w->k, nlh->nlmsg_pid);
+	if (subsys == CTNL_SUBSYS_EXP) {
+		w->m.is_exp = true;
+		r = ctnl_parse_exp(nlh, &w->m.exp, &w->m.kind);
+	} else {
+		w->m.is_exp = false;
+		r = ctnl_parse_ct(nlh, &w->m.ct, &w->m.kind);
+	}
+	if (r) {
+		(*w->bad)++;
+		return 0;
+	}
+	return w->fn(w->arg, &w->m);
+}
+
+int kern_read_events(struct kern *k, unsigned int limit, kern_fn fn, void *arg,
+		     unsigned long *bad)
+{
+	struct walk *w = malloc(sizeof(*w));
+	unsigned int n;
+	int r = 0;
+
+	if (!w)
+		return -ENOMEM;
+	*w = (struct walk){ .k = k, .fn = fn, .arg = arg, .bad = bad };
+	for (n = 0; n < limit; n++) {
+		r = nl_recv_events(k->ev, on_msg, w);
+		if (r < 0)
+			break;
+		r = 0;
+	}
+	free(w);
+	if (r == -EAGAIN || r == -EWOULDBLOCK || r == -EINTR)
+		r = 0;
+	return r < 0 ? r : (int)n;
+}
+
+static int build_dump(char *buf, struct nl *nl, bool exp)
+{
+	if (exp)
+		return ctnl_build_simple(buf, REQ_MAX, CTNL_SUBSYS_EXP, CTNL_MSG_EXP_GET,
+					 NLM_F_DUMP, 0, nl_seq(nl));
+	return ctnl_build_dump(buf, REQ_MAX, CTNL_MSG_CT_GET, 0, nl_seq(nl), NULL);
+}
+
+int kern_dump(struct kern *k, bool exp, kern_fn fn, void *arg, unsigned long *bad)
+{
+	char req[REQ_MAX];
+	struct walk *w;
+	int r = build_dump(req, k->dump, exp);
+
+	if (r < 0)
+		return r;
+	w = malloc(sizeof(*w));
+	if (!w)
+		return -ENOMEM;
+	*w = (struct walk){ .k = k, .fn = fn, .arg = arg, .bad = bad };
+	r = nl_talk(k->dump, req, on_msg, w);
+	free(w);
+	return r;
+}
+
+int kern_async_start(struct kern *k)
+{
+	char req[REQ_MAX];
+	int r = build_dump(req, k->async, false);
+
+	return r < 0 ? r : nl_dump_start(k->async, req);
+}
+
+int kern_async_step(struct kern *k, kern_fn fn, void *arg, unsigned long *bad)
+{
+	struct walk *w = malloc(sizeof(*w));
+	int r;
+
+	if (!w)
+		return -ENOMEM;
+	*w = (struct walk){ .k = k, .fn = fn, .arg = arg, .bad = bad };
+	r = nl_dump_step(k->async, on_msg, w);
+	free(w);
+	return r;
+}
+
+int kern_set_evbuf(struct kern *k, size_t bytes)
+{
+	/* The kernel doubles what it is given; upstream asks for half to end at the figure set. */
+	return nl_set_rcvbuf(k->ev, bytes / 2, &k->evbuf);
+}
+
+int kern_batch_init(struct kern_batch *b, struct nl *nl, unsigned int max)
+{
+	memset(b, 0, sizeof(*b));
+	b->nl = nl;
+	b->max = max;
+	b->cap = (size_t)max * REQ_MAX;
+	b->buf = malloc(b->cap);
+	b->token = malloc(max * sizeof(*b->token));
+	b->err = malloc(max * sizeof(*b->err));
+	if (!b->buf || !b->token || !b->err) {
+		kern_batch_free(b);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void kern_batch_free(struct kern_batch *b)
+{
+	free(b->buf);
+	free(b->token);
+	free(b->err);
+	memset(b, 0, sizeof(*b));
+}
+
+static int batch_room(struct kern_batch *b)
+{
+	if (b->n == b->max || b->cap - b->len < REQ_MAX)
+		return -ENOSPC;
+	return 0;
+}
+
+static void batch_took(struct kern_batch *b, int len, uint32_t seq, uint32_t token)
+{
+	if (!b->n)
+		b->first_seq = seq;
+	b->token[b->n++] = token;
+	b->len += (size_t)len;
+}
+
+int kern_batch_ct(struct kern_batch *b, uint16_t msg, uint16_t flags, const struct ct *ct,
+		  uint32_t token)
+{
+	uint32_t seq;
+	int len;
+
+	if (batch_room(b))
+		return -ENOSPC;
+	seq = nl_seq(b->nl);
+	len = ctnl_build_ct(b->buf + b->len, REQ_MAX, msg, flags | NLM_F_ACK,
+			    ct->orig.l3 ? ct->orig.l3 : ct->family, seq, ct);
+	if (len < 0)
+		return len;
+	batch_took(b, len, seq, token);
+	return 0;
+}
+
+int kern_batch_exp(struct kern_batch *b, uint16_t msg, uint16_t flags, const struct ct_exp *e,
+		   uint32_t token)
+{
+	uint32_t seq;
+	int len;
+
+	if (batch_room(b))
+		return -ENOSPC;
+	seq = nl_seq(b->nl);
+	len = ctnl_build_exp(b->buf + b->len, REQ_MAX, msg, flags | NLM_F_ACK, e->family, seq, e);
+	if (len < 0)
+		return len;
+	batch_took(b, len, seq, token);
+	return 0;
+}
+
+int kern_batch_flush(struct kern_batch *b, void (*done)(void *arg, uint32_t token, int err),
+		     void *arg)
+{
+	int r = 0;
+
+	if (!b->n)
+		return 0;
+	r = nl_send_batch(b->nl, b->buf, b->len);
+	if (!r)
+		r = nl_collect_acks(b->nl, b->first_seq, b->n, b->err);
+	for (unsigned int i = 0; i < b->n; i++)
+		done(arg, b->token[i], r ? r : b->err[i]);
+	b->n = 0;
+	b->len = 0;
+	return r;
+}
