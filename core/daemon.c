@@ -269,8 +269,7 @@ static void answer(struct daemon *d, int fd, int req)
 
 static bool ftfw_or_notrack(const struct daemon *d)
 {
-	return d->sync_mode & (CFG_SYNC_FTFW | CFG_SYNC_NOTRACK) &&
-	       !(d->sync_mode & CFG_SYNC_ALARM && !(d->sync_mode & CFG_SYNC_FTFW));
+	return d->sync_mode == CFG_SYNC_FTFW || d->sync_mode == CFG_SYNC_NOTRACK;
 }
 
 static void cancel_flush(struct daemon *d)
@@ -587,6 +586,9 @@ static int mode_init(struct daemon *d)
 		log_msg(&d->log, LOG_LVL_ERROR, "can't allocate memory for the internal cache");
 		return r;
 	}
+	r = dsync_init(d);
+	if (r)
+		return r;
 	if (c->mode == CFG_MODE_SYNC && c->disable_internal_cache) {
 		/* Bypass: no internal cache, events go straight to the peer. */
 		cache_free(d->ct_int);
@@ -656,6 +658,7 @@ static void shutdown_all(struct daemon *d, const char *sock, bool owner)
 		if (owner)
 			unlink(sock);
 	}
+	dsync_fini(d);
 	dct_fini(d);
 	kern_close(&d->kern);
 	if (d->sig_fd >= 0)
@@ -744,9 +747,12 @@ int daemon_run(const struct cfg *cfg, bool background)
 	daemon_notify(d, "READY=1");
 	if (d->watchdog_ms)
 		loop_timer_arm(&d->t_watchdog, loop_now() + d->watchdog_ms);
+	dsync_start(d);
 	while (!d->stop) {
 		if (loop_once(d->loop, LOOP_NEVER) < 0)
 			d->st.select_failed++;
+		/* Whatever the loop queued for the peer goes out now, or when batching says. */
+		dsync_kick(d);
 	}
 	log_msg(&d->log, LOG_LVL_NOTICE, "---- shutdown received ----");
 	daemon_notify(d, "STOPPING=1");

@@ -102,6 +102,7 @@ struct daemon {
 
 	struct sync *sync;
 	struct chan *chan;
+	uint8_t *rxbuf;		/* one datagram from a link */
 };
 
 /* daemon.c */
@@ -139,6 +140,12 @@ void dct_ext_ct(struct daemon *d, int type, const struct ct *ct);
 void dct_ext_exp(struct daemon *d, int type, const struct ct_exp *e);
 void dct_bulk(struct daemon *d);
 void dct_expire(struct daemon *d);
+
+/* daemon_sync.c: the engine and the links */
+int dsync_init(struct daemon *d);
+void dsync_start(struct daemon *d);
+void dsync_kick(struct daemon *d);
+void dsync_fini(struct daemon *d);
 
 /* stats.c: the -s outputs */
 void stats_print(struct daemon *d, struct out *o, int req);
