@@ -38,7 +38,9 @@ enum cfg_chan_type {
 /* One dedicated link (Multicast or UDP block). Addresses are network order. */
 struct cfg_chan {
 	uint8_t type;		/* enum cfg_chan_type */
-	uint8_t family;		/* AF_INET / AF_INET6: from IPv4_address / IPv6_address */
+	uint8_t family;		/* AF_INET / AF_INET6: from IPv4_address / IPv6_address (Multicast:
+				 * also IPv4_interface; UDP without a local address: the peer's
+				 * family, addr then stays all-zero = bind to any) */
 	uint8_t dest_family;	/* UDP: family of the *_Destination_Address, 0 if none */
 	bool is_default;	/* "Multicast Default {" */
 	bool checksum;		/* Checksum on (default) */
@@ -83,6 +85,9 @@ enum cfg_sched {
 struct cfg {
 	enum cfg_mode mode;
 	unsigned int sync_modes;	/* CFG_SYNC_* flags */
+	bool sync_mode_defaulted;	/* Sync had no Mode: FTFW was chosen; the daemon logs
+					 * CFG_MSG_NO_SYNC_MODE (upstream does at sync start-up,
+					 * not while parsing, so clients do not print it) */
 
 	/* General */
 	uint32_t hashsize;		/* default 65536 */
@@ -130,24 +135,33 @@ struct cfg {
 	int stats_syslog_facility;	/* -1 = off */
 };
 
+/* Upstream's warning for `Sync' without a `Mode' block, for the daemon to log at start-up. */
+#define CFG_MSG_NO_SYNC_MODE "No synchronization mode specified. Defaulting to FT-FW mode."
+
 /* Severity of a message from the parser (the daemon's log levels). */
 enum cfg_level {
 	CFG_WARN,
 	CFG_NOTICE,
 };
 
-/* Receives each warning or notice (text without trailing newline) as the parser meets it. */
+/*
+ * Receives each warning or notice as the parser meets it, in upstream's
+ * words, without a trailing newline, except upstream's `nack' warning which
+ * keeps its stray one (print msg + "\n" and the console bytes match).
+ */
 typedef void (*cfg_msg_fn)(void *arg, enum cfg_level level, const char *msg);
 
 /*
- * Parse text[len] into *c (initialised to the defaults first). Warnings go
- * to msg (may be NULL) in file order. Returns 0, or -EINVAL with a
- * one-line reason in err[errlen] (no trailing newline): upstream's
- * "parsing config file in line (N), symbol 'TOKEN': syntax error" for
- * grammar errors, "line N: KEYWORD: reason" for values ctbox refuses.
- * -ENOMEM on allocation failure. On any return *c owns what it holds:
- * release with cfg_free. Uses the build's CONFIG_CHANNEL_* to refuse
- * channels not built in.
+ * Parse text[len] into *c (initialised to the defaults first; whatever c
+ * held is overwritten, not freed). Warnings go to msg (may be NULL) in file
+ * order. Returns 0, or -EINVAL with a one-line reason in err[errlen] (no
+ * trailing newline, except upstream's "`Priority' must be [0, 99]\n"):
+ * upstream's "parsing config file in line (N), symbol 'TOKEN': syntax error"
+ * for grammar errors, upstream's text for values upstream finds fatal,
+ * "line N: KEYWORD: reason" for values ctbox refuses. -ENOMEM on allocation
+ * failure. On any return *c owns what it holds: release with cfg_free. Uses
+ * the build's CONFIG_CHANNEL_* to refuse channels not built in. Reads
+ * /etc/protocols (getprotobyname) for Filter protocol names.
  */
 int cfg_parse(struct cfg *c, const char *text, size_t len, cfg_msg_fn msg, void *arg,
 	      char *err, size_t errlen);
