@@ -198,8 +198,10 @@ int wire_put_exp(uint8_t *buf, size_t room, uint8_t type, const struct ct_exp *e
  * Beyond upstream: helper names of up to 15 characters (the kernel's
  * limit) are accepted where upstream refuses more than 11, a name
  * without a NUL inside its attribute is refused (upstream reads past
- * it), an empty name means no helper, and label bits above 127 (the
- * kernel's label area) are dropped.
+ * it), an empty name means no helper, label bits above 127 (the
+ * kernel's label area) are dropped, and the NAT "ports" upstream sends
+ * for ICMP entries (always 0, a libnetfilter_conntrack 1.0.9 slip) are
+ * dropped.
  */
 int wire_get_ct(const uint8_t *msg, size_t len, struct ct *ct);
 

@@ -554,6 +554,26 @@ static int get_attrs(const uint8_t *msg, size_t len, const struct wpol *pol, uns
 	return 0;
 }
 
+/*
+ * Upstream (libnetfilter_conntrack 1.0.9) compares ICMP type, code and id as
+ * if they were ports and sends NAT "ports" of 0 for every ICMP entry with
+ * NAT status bits. ICMP has no port to map: keep only the addresses, and
+ * no request at all where none is left.
+ */
+static void drop_icmp_nat_ports(struct ct *ct)
+{
+	if (ct->orig.l4 != IPPROTO_ICMP && ct->orig.l4 != IPPROTO_ICMPV6)
+		return;
+	for (int i = 0; i < 2; i++) {
+		struct ct_nat *n = i ? &ct->dnat : &ct->snat;
+
+		n->has_port = 0;
+		n->min_port = n->max_port = 0;
+		if (!n->l3)
+			ct_unset(ct, i ? CT_NAT_DST : CT_NAT_SRC);
+	}
+}
+
 int wire_get_ct(const uint8_t *msg, size_t len, struct ct *ct)
 {
 	struct wdst d = { (uint8_t *)ct, 0, 0 };
@@ -563,6 +583,7 @@ int wire_get_ct(const uint8_t *msg, size_t len, struct ct *ct)
 	err = get_attrs(msg, len, pol_ct, WIRE_NTA_MAX, &d);
 	ct->present = d.present;
 	ct->family = d.family;
+	drop_icmp_nat_ports(ct);
 	return err;
 }
 
