@@ -135,7 +135,7 @@ struct ct {
 	uint8_t labels_len;	/* bytes the kernel sent (<= CT_LABELS_BYTES) */
 	struct ct_seqadj seqadj_orig, seqadj_reply;
 	struct {
-		uint32_t isn, its, tsoff;
+		uint32_t its, isn, tsoff;	/* the sync wire's order (one table entry decodes all three) */
 	} synproxy;
 	struct ct_nat snat, dnat;
 	char helper[CT_HELPER_LEN];

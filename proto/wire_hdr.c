@@ -1,52 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Sync wire protocol: message headers, control messages and the datagram walk. */
 #include "proto/wire.h"
-
-/* Byte-wise access: datagrams are not aligned and routers are big- and little-endian. */
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
+#include "proto/wire_int.h"
 
 void wire_hdr_put(uint8_t *p, uint8_t type, uint8_t flags, uint16_t len, uint32_t seq)
 {
 	p[0] = (uint8_t)(WIRE_VERSION << 4 | (type & 0x0f));
 	p[1] = flags;
-	put16(p + 2, len);
-	put32(p + 4, seq);
+	wire_put16(p + 2, len);
+	wire_put32(p + 4, seq);
 }
 
 size_t wire_ctl_put(uint8_t *p, uint8_t flags, uint32_t seq, uint32_t from, uint32_t to)
 {
 	wire_hdr_put(p, WIRE_CTL, flags, WIRE_CTL_LEN, seq);
-	put32(p + 8, from);
-	put32(p + 12, to);
+	wire_put32(p + 8, from);
+	wire_put32(p + 12, to);
 	return WIRE_CTL_LEN;
 }
 
 void wire_hdr_stamp(uint8_t *p, uint32_t seq, uint8_t flags)
 {
 	p[1] |= flags;
-	put32(p + 4, seq);
+	wire_put32(p + 4, seq);
 }
 
 enum wire_rx wire_next(const uint8_t *buf, size_t len, size_t *off, struct wire_hdr *h)
@@ -61,8 +37,8 @@ enum wire_rx wire_next(const uint8_t *buf, size_t len, size_t *off, struct wire_
 	h->version = p[0] >> 4;
 	h->type = p[0] & 0x0f;
 	h->flags = p[1];
-	h->len = get16(p + 2);
-	h->seq = get32(p + 4);
+	h->len = wire_get16(p + 2);
+	h->seq = wire_get32(p + 4);
 	h->from = h->to = 0;
 	if (h->len == 0 || h->len > left)
 		return WIRE_RX_BAD_SIZE;
@@ -72,8 +48,8 @@ enum wire_rx wire_next(const uint8_t *buf, size_t len, size_t *off, struct wire_
 			return WIRE_RX_TRUNCATED;
 		if (h->len < WIRE_CTL_LEN)
 			return WIRE_RX_BAD_SIZE;
-		h->from = get32(p + 8);
-		h->to = get32(p + 12);
+		h->from = wire_get32(p + 8);
+		h->to = wire_get32(p + 12);
 	} else if (h->len < WIRE_HDR_LEN) {
 		return WIRE_RX_BAD_SIZE;
 	}
