@@ -17,25 +17,45 @@ enum sync_mode {
 
 /*
  * Object ids are opaque to the engine. The daemon uses dense cache slot
- * numbers, with SYNC_ID_EXP set for the expectation cache.
+ * numbers, with SYNC_ID_EXP set for the expectation cache. Bit 30 is the
+ * engine's own (its control messages share the queues): a slot number
+ * must stay below SYNC_ID_LIMIT.
  */
 #define SYNC_ID_EXP 0x80000000u
+#define SYNC_ID_LIMIT 0x40000000u
 
-/* What the daemon does for the engine. Every callback gets the arg given to sync_new. */
+/* The largest state message encode may produce (one datagram at MTU 1500). */
+#define SYNC_MSG_MAX 1472
+
+/* Live-path batching defaults (sync_cfg 0) and the value that turns it off (upstream timing). */
+#define SYNC_BATCH_DELAY_MS 5
+#define SYNC_BATCH_OBJECTS 64
+#define SYNC_BATCH_OFF UINT32_MAX
+
+/*
+ * What the daemon does for the engine. Every callback gets the arg given
+ * to sync_new. Callbacks must not call back into the engine, except that
+ * resync calls sync_queue.
+ */
 struct sync_ops {
 	/*
 	 * Encode the object's current state as one complete state message at
 	 * buf[room] (wire_put_ct/wire_put_exp: type from the object's status,
 	 * seq and flags 0; the engine stamps them). Returns the length, 0 when
-	 * the object no longer exists (nothing is sent), -ENOSPC if it does
-	 * not fit in room.
+	 * the object no longer exists (nothing is sent, nothing released),
+	 * -ENOSPC if it does not fit in room (dropped, counted, released).
 	 */
 	int (*encode)(void *arg, uint32_t id, uint8_t *buf, size_t room);
 	/* One finished message for the channel layer, which packs datagrams. */
 	void (*send)(void *arg, const uint8_t *msg, size_t len);
-	/* End of a transmit round: the channel layer sends its partial datagram. */
+	/* The channel layer sends its partial datagram now. */
 	void (*flush)(void *arg);
-	/* The engine holds no more reference to id: the cache may free a dead object. */
+	/*
+	 * The engine dropped its reference to an id it last sent as a DEL
+	 * (acknowledged, flushed by a peer's HELLO, pushed out of a full
+	 * resend queue, or just sent in NOTRACK/ALARM), or whose encode
+	 * failed: the cache frees the object if it is dead.
+	 */
 	void (*release)(void *arg, uint32_t id);
 	/* The peer asked for a resync: the daemon calls sync_queue for every object. */
 	void (*resync)(void *arg);
@@ -46,31 +66,42 @@ struct sync_cfg {
 	uint32_t ack_window;		/* FT-FW ACKWindowSize (0 = 300) */
 	uint32_t resend_queue_size;	/* FT-FW ResendQueueSize (0 = 131072) */
 	uint32_t refresh_time;		/* ALARM RefreshTime in seconds (0 = 60) */
-	uint32_t batch_delay_ms;	/* live path: wait up to this long to fill a datagram (0 = none) */
-	uint32_t batch_objects;		/* ... or until this many objects are queued */
+	/*
+	 * Live path: a queued object waits up to batch_delay_ms (0 =
+	 * SYNC_BATCH_DELAY_MS, SYNC_BATCH_OFF = send at once like upstream) so
+	 * datagrams fill up; once batch_objects (0 = SYNC_BATCH_OBJECTS) wait,
+	 * whole datagrams go out at once. Control messages are never delayed.
+	 */
+	uint32_t batch_delay_ms;
+	uint32_t batch_objects;
 };
 
 /* Counters for conntrackd -s (network, queue, rsqueue). */
 struct sync_stats {
 	uint64_t lost, before;		/* sequence tracking: messages missed, late/duplicate */
-	uint64_t bad;			/* messages the mode refused (counted as malformed header) */
+	uint64_t bad;			/* messages the mode refused (also returned as SYNC_RX_BAD) */
+	uint64_t enc_err;		/* objects dropped because encode failed (oversized) */
 	uint32_t txq_len, rsq_len;	/* current elements */
-	uint64_t rsq_overflow;		/* resend-queue entries dropped when full */
-	uint32_t rsq_max;
+	uint64_t txq_nomem;		/* txqueue "not enough space errors" (allocation failed) */
+	uint64_t rsq_overflow;		/* rsqueue "not enough space errors": oldest dropped when full */
+	uint32_t rsq_max;		/* ResendQueueSize in FT-FW, else 0 */
+	uint32_t qnodes;		/* "allocated queue nodes": control messages held */
 };
 
 /* What sync_input decided about a received message. */
 enum sync_rx {
-	SYNC_RX_DATA,	/* a state message to apply (caller decodes it); its link becomes current */
-	SYNC_RX_CTL,	/* a control message, consumed; its link becomes current */
-	SYNC_RX_DROP,	/* late or duplicate, or ignored in this mode */
-	SYNC_RX_BAD,	/* refused: count as malformed header */
+	SYNC_RX_DATA,	  /* a state message to apply (caller decodes it); its link becomes current */
+	SYNC_RX_CTL,	  /* a control message, consumed; its link becomes current */
+	SYNC_RX_DROP,	  /* late or duplicate (FT-FW): not applied */
+	SYNC_RX_BAD,	  /* refused: count as malformed header */
+	SYNC_RX_BAD_TYPE, /* ALARM: flags 0 but type > 5: count as bad message type; link becomes current */
 };
 
 /*
  * A new engine. seq0 is the first sequence number to send (upstream:
- * time(NULL)); seed feeds ALARM's refresh jitter. Returns NULL on ENOMEM.
- * Owner: caller, release with sync_free.
+ * time(NULL)); seed feeds ALARM's refresh jitter. The 1 s alive/ack timer
+ * starts at the first call that passes a clock. Returns NULL on ENOMEM.
+ * Owner: caller, release with sync_free (no callbacks run).
  */
 struct sync *sync_new(const struct sync_cfg *cfg, const struct sync_ops *ops, void *arg,
 		      uint32_t seq0, uint32_t seed);
@@ -80,7 +111,7 @@ void sync_free(struct sync *s);
  * Queue object id for transmission: at most one queued message per id,
  * carrying the state at transmission time. An id waiting in the resend
  * queue moves back to the transmit queue. In ALARM the id's refresh timer
- * is (re)armed. Returns 0 or -ENOMEM.
+ * is (re)armed. Returns 0, -EINVAL (id has bit 30) or -ENOMEM.
  */
 int sync_queue(struct sync *s, uint32_t id, uint64_t now_ms);
 
@@ -91,19 +122,21 @@ void sync_forget(struct sync *s, uint32_t id);
 void sync_request_resync(struct sync *s, uint64_t now_ms);
 
 /*
- * One received message whose header wire_next accepted (msg has h->len
- * bytes). Runs the mode's receive rules: sequence tracking, ACK/NACK/
- * HELLO handling, RESYNC (ops->resync). Messages to send in answer are
- * queued, not sent: the next sync_tick sends them.
+ * One received message whose header wire_next accepted. Runs the mode's
+ * receive rules: sequence tracking, ACK/NACK/HELLO handling, RESYNC
+ * (ops->resync). peer names the sending node (e.g. a hash of the source
+ * address on a multicast link with more than two nodes); pass 0 when all
+ * messages come from one node, also over several dedicated links.
+ * Messages to send in answer are queued: call sync_tick after the datagram.
  */
-enum sync_rx sync_input(struct sync *s, const struct wire_hdr *h, const uint8_t *msg,
-			uint64_t now_ms);
+enum sync_rx sync_input(struct sync *s, uint32_t peer, const struct wire_hdr *h, uint64_t now_ms);
 
 /*
  * Run what is due at now_ms: a transmit round (queued objects and control
  * messages through ops->encode/send/flush), the 1 s alive/ack timer,
- * ALARM refreshes. Returns the next time (ms) the engine needs a tick, or
- * UINT64_MAX if none.
+ * ALARM refreshes. Call it after every sync_queue/sync_input batch and at
+ * the time it returns: the next time (ms) the engine needs a tick, or
+ * UINT64_MAX if none. now_ms never goes backwards.
  */
 uint64_t sync_tick(struct sync *s, uint64_t now_ms);
 
@@ -111,7 +144,8 @@ void sync_get_stats(const struct sync *s, struct sync_stats *st);
 
 /*
  * The resend queue, oldest first, for conntrackd -s rsqueue: cb gets each
- * element's seq, and for control messages their flags (ctl = 1).
+ * element's seq, and for control messages (ctl = 1) the flags they were
+ * last sent with.
  */
 void sync_rsqueue_walk(const struct sync *s,
 		       void (*cb)(void *arg, int ctl, uint32_t seq, uint8_t flags), void *arg);
