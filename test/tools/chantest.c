@@ -15,11 +15,14 @@
  *   alive N          N 8-byte ALIVE messages (WIRE_CTL, WIRE_F_ALIVE), one datagram each
  *   bad N            N datagrams holding a version-2 message (not accepted)
  *   waitrx N MS      process input until N messages arrived in total (or MS ms passed)
- *   waitev MS        process input until the link monitor reports something
+ *   waitcur N MS     process input until link N is current (or MS ms passed), print it
+ *   follow 0|1       make the link of an accepted message current (default 1, as the daemon)
  *   poll MS          process input for MS ms
  *   stats | links    chan_print_current / chan_print_links
  *   counters         one line per link: name, sent bytes/pkts/errs, recv bytes/pkts/errs
- *   rx               received messages: total, per link, sequence gaps, last flags
+ *   rx               received messages: total, per link, sequence gaps, refused
+ *   dgrams           lengths of the datagrams received per link since the last dgrams
+ *   bufs             SO_RCVBUF of each link's receive socket
  *   cur              the current link
  *   quit
  * Asynchronous events are printed as they happen, prefixed with "# ".
@@ -30,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -44,7 +48,8 @@ static uint32_t tx_seq;
 static unsigned long rx_msgs, rx_link[CFG_MAX_CHANNELS], rx_gaps, rx_bad;
 static uint32_t rx_last;
 static int rx_any;
-static int ev_seen;
+static int follow = 1;
+static unsigned int dg_len[CFG_MAX_CHANNELS][256], dg_n[CFG_MAX_CHANNELS];
 
 static void die(const char *what)
 {
@@ -131,11 +136,13 @@ static long now_ms(void)
 
 static void on_datagram(unsigned int i, const uint8_t *buf, size_t len)
 {
-	struct wire_hdr h;
+	struct wire_hdr h, first;
 	size_t off = 0;
 	unsigned int n = 0;
 	enum wire_rx r;
 
+	if (dg_n[i] < 256)
+		dg_len[i][dg_n[i]++] = (unsigned int)len;
 	while ((r = wire_next(buf, len, &off, &h)) != WIRE_RX_END) {
 		if (r != WIRE_RX_OK) {
 			rx_bad++;
@@ -147,27 +154,26 @@ static void on_datagram(unsigned int i, const uint8_t *buf, size_t len)
 			rx_gaps++;
 		rx_any = 1;
 		rx_last = h.seq;
-		if (!n)
-			printf("# recv link=%u len=%zu type=%u flags=0x%02x seq=%u", i, len,
-			       h.type, h.flags, h.seq);
-		n++;
+		if (!n++)
+			first = h;
 		rx_msgs++;
 		rx_link[i]++;
-		/* an accepted message: its link becomes current, as the daemon does */
-		if (chan_set_current(ch, i))
-			printf("%s# link %u becomes current (recv)\n", n == 1 ? "\n" : "", i);
 	}
-	if (n)
-		printf(" msgs=%u\n", n);
-	else
+	if (!n) {
 		printf("# recv link=%u len=%zu refused\n", i, len);
+		return;
+	}
+	printf("# recv link=%u len=%zu type=%u flags=0x%02x seq=%u msgs=%u\n", i, len,
+	       first.type, first.flags, first.seq, n);
+	/* accepted messages: their link becomes current, as the daemon does */
+	if (follow && chan_set_current(ch, i))
+		printf("# link %u becomes current (recv)\n", i);
 }
 
 static void handle_event(void)
 {
 	int sw, none, err = chan_link_event(ch, &sw, &none);
 
-	ev_seen = 1;
 	if (err)
 		printf("# link monitor: %s\n", strerror(-err));
 	if (sw >= 0)
@@ -226,10 +232,9 @@ static int rx_reached(unsigned long n)
 	return rx_msgs >= n;
 }
 
-static int ev_reached(unsigned long unused)
+static int cur_reached(unsigned long n)
 {
-	(void)unused;
-	return ev_seen;
+	return chan_current(ch) == n;
 }
 
 static void report(int err, const char *what)
@@ -282,10 +287,11 @@ static void command(char *line)
 	} else if (!strcmp(cmd, "waitrx")) {
 		run_for((long)b, rx_reached, a);
 		printf("received %lu\n", rx_msgs);
-	} else if (!strcmp(cmd, "waitev")) {
-		ev_seen = 0;
-		run_for((long)a, ev_reached, 0);
-		printf("event %s\n", ev_seen ? "yes" : "no");
+	} else if (!strcmp(cmd, "waitcur")) {
+		run_for((long)b, cur_reached, a);
+		printf("current %u %s\n", chan_current(ch), chan_ifname(ch, chan_current(ch)));
+	} else if (!strcmp(cmd, "follow")) {
+		follow = (int)a;
 	} else if (!strcmp(cmd, "poll")) {
 		run_for((long)a, NULL, 0);
 	} else if (!strcmp(cmd, "stats")) {
@@ -306,6 +312,22 @@ static void command(char *line)
 		for (i = 0; i < chan_count(ch); i++)
 			printf(" link%u %lu", i, rx_link[i]);
 		printf("\n");
+	} else if (!strcmp(cmd, "dgrams")) {
+		for (i = 0; i < chan_count(ch); i++) {
+			printf("link%u", i);
+			for (k = 0; k < (int)dg_n[i]; k++)
+				printf(" %u", dg_len[i][k]);
+			printf("\n");
+			dg_n[i] = 0;
+		}
+	} else if (!strcmp(cmd, "bufs")) {
+		for (i = 0; i < chan_count(ch); i++) {
+			socklen_t sl = sizeof(k);
+
+			if (getsockopt(chan_fd(ch, i), SOL_SOCKET, SO_RCVBUF, &k, &sl) < 0)
+				k = -1;
+			printf("link%u rcvbuf %d\n", i, k);
+		}
 	} else if (!strcmp(cmd, "cur")) {
 		printf("current %u %s\n", chan_current(ch), chan_ifname(ch, chan_current(ch)));
 	} else if (!strcmp(cmd, "quit")) {

@@ -4,7 +4,7 @@
 /*
  * usage: udpsniff IFNAME PORT COUNT TIMEOUT_MS
  * Prints "ready" once the packet socket is bound, then one line per incoming
- * IPv4/IPv6 UDP datagram to PORT: "v4|v6 len=PAYLOAD csum=0xXXXX", and exits
+ * IPv4/IPv6 UDP datagram to PORT: "v4|v6 len=PAYLOAD csum=0xXXXX ttl=N", and exits
  * after COUNT of them or TIMEOUT_MS. Outgoing packets are ignored (both
  * peers of a conntrackd UDP channel use the same port).
  */
@@ -80,8 +80,8 @@ int main(int argc, char **argv)
 			continue;
 		if ((unsigned int)(u[2] << 8 | u[3]) != port)
 			continue;
-		printf("%s len=%u csum=0x%02x%02x\n", v6 ? "v6" : "v4", (u[4] << 8 | u[5]) - 8,
-		       u[6], u[7]);
+		printf("%s len=%u csum=0x%02x%02x ttl=%u\n", v6 ? "v6" : "v4",
+		       (u[4] << 8 | u[5]) - 8, u[6], u[7], v6 ? pkt[7] : pkt[8]);
 		fflush(stdout);
 		seen++;
 	}
