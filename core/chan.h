@@ -3,6 +3,7 @@
 #ifndef CTBOX_CORE_CHAN_H
 #define CTBOX_CORE_CHAN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -18,51 +19,79 @@ struct chan_stats {
 	uint64_t err_send, err_recv;
 };
 
+/* Why chan_open failed. */
+struct chan_err {
+	int err;		/* -errno, for "can't open channel socket: %s" */
+	unsigned int link;	/* index into cfg->chan[] of the failing link */
+	bool bad_iface;		/* its Interface does not exist (err is -ENODEV): upstream
+				   logs "X is an invalid interface" first */
+};
+
 /*
- * Open every link of cfg->chan[] (the backend each type names; the build
- * must have it). The current link starts at cfg->default_chan. Returns
- * NULL with *err = -errno and errlink = the failing link's index.
- * Owner: caller, release with chan_close.
+ * Open every link of cfg->chan[] with the backend its type names
+ * (-EPROTONOSUPPORT if this build left it out, -EINVAL for TCP or no
+ * links). Each link's send buffer is its Interface's MTU minus the
+ * backend's header allowance. The current link starts at
+ * cfg->default_chan. Also opens the rtnetlink link monitor. Returns NULL
+ * with *e filled on failure. Owner: caller, release with chan_close.
  */
-struct chan *chan_open(const struct cfg *cfg, int *err, unsigned int *errlink);
+struct chan *chan_open(const struct cfg *cfg, struct chan_err *e);
+/* Close every socket and free c (NULL is fine). Pending datagrams are dropped. */
 void chan_close(struct chan *c);
 
 unsigned int chan_count(const struct chan *c);
 /* Receive fd of link i, for the event loop. */
 int chan_fd(const struct chan *c, unsigned int i);
-/* fd of the rtnetlink link monitor, -1 if none. */
+/* fd of the rtnetlink link monitor (never -1 once open). */
 int chan_link_fd(const struct chan *c);
 
 /*
  * Append one message to the current link's datagram; a full datagram
- * (upstream's rule: buffered + len < MTU - header allowance) goes out
- * first. Returns 0 or -errno of a failed send (counted as Error send).
+ * (upstream's rule: appended while buffered + len < MTU - header
+ * allowance) goes out first. A message that cannot fit even an empty
+ * datagram goes out alone. Returns 0 or -errno of a failed send
+ * (counted as Error send; that datagram is lost).
  */
 int chan_send(struct chan *c, const uint8_t *msg, size_t len);
-/* Send the partial datagram of the current link, if any. */
+/* Send the partial datagram of the current link, if any (end of a transmit round). */
 int chan_flush(struct chan *c);
 
-/* One datagram from link i into buf; counted. Returns bytes or -errno (-EAGAIN: none). */
+/*
+ * One datagram from link i into buf; counted as received (bytes and
+ * packets) or as Error recv. Returns its length or -errno (-EAGAIN:
+ * nothing waiting, not counted).
+ */
 ssize_t chan_recv(struct chan *c, unsigned int i, uint8_t *buf, size_t len);
 
-/* A message accepted on link i: i becomes current (the peer's fail-over is followed). */
-void chan_set_current(struct chan *c, unsigned int i);
+/*
+ * A message accepted on link i: i becomes current (the peer's fail-over is
+ * followed). A partial datagram of the old link moves to i. Returns true
+ * if the current link changed.
+ */
+bool chan_set_current(struct chan *c, unsigned int i);
 unsigned int chan_current(const struct chan *c);
 
 /*
- * Read the link monitor and apply upstream's fail-over rule. When the
- * current link changes, *switched gets the new index (else -1) and the
- * caller logs "device `X' becomes dedicated link"; *none is set when no
- * link is available ("no dedicated links available!").
+ * Drain the link monitor and apply upstream's fail-over rule: if the
+ * current link's interface is not both UP and RUNNING, the first other
+ * link (on another interface) that is UP or RUNNING becomes current and
+ * *switched gets its index (the caller logs "device `X' becomes dedicated
+ * link"), else -1. *none is set when the current link is down and no
+ * other is available (the caller logs "no dedicated links available!";
+ * the current link stays). No switch back when a link recovers. Returns
+ * 0, or -errno of a failed monitor read (the rule is applied anyway:
+ * interface flags are read from the kernel, not from the messages).
  */
 int chan_link_event(struct chan *c, int *switched, int *none);
 
-/* Interface name of link i. */
+/* Interface name of link i, as configured. */
 const char *chan_ifname(const struct chan *c, unsigned int i);
+/* Counters of link i. */
+const struct chan_stats *chan_stats(const struct chan *c, unsigned int i);
 
 /* The general -s block of the current link ("UDP traffic (active device=X):" ...). */
 void chan_print_current(const struct chan *c, struct out *o);
-/* -s link: one block per link with status and role. */
+/* -s link: one block per link with its interface status (read now) and role. */
 void chan_print_links(const struct chan *c, struct out *o);
 
 #endif

@@ -6,7 +6,7 @@
 # Counts come from meson's testlog.json, one per test, plus one per extra step (builds,
 # musl check, bench). Env: BUILD (default build-test), BUILD_ASAN (default build-asan),
 # BUILD_TSAN (default build-tsan), SUITES (default: all suites), SKIP_ASAN=1, SKIP_TSAN=1,
-# SKIP_BENCH=1.
+# SKIP_BENCH=1, SKIP_VARIANTS=1 (the single-channel builds of test/channels-check.sh).
 
 cd "$(dirname "$0")/.." || exit 1
 
@@ -111,6 +111,15 @@ if [ -z "${SKIP_TSAN:-}" ]; then
 		else
 			record fail "tsan: meson test produced no testlog.json"
 		fi
+	fi
+fi
+
+# Each channel backend built alone: the other leaves no symbols, and its netns test passes.
+if [ -z "${SKIP_VARIANTS:-}" ] && [ -f test/channels-check.sh ]; then
+	if sh test/channels-check.sh; then
+		record pass "channels-check"
+	else
+		record fail "channels-check"
 	fi
 fi
 

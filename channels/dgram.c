@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Datagram socket plumbing shared by the UDP and multicast backends (upstream's socket recipe). */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "channels/chan_ops.h"
+#include "channels/dgram.h"
+#include "core/cfg.h"
+
+int dgram_setint(int fd, int level, int opt, int val)
+{
+	return setsockopt(fd, level, opt, &val, sizeof(val)) < 0 ? -errno : 0;
+}
+
+/* Socket buffer sizes: FORCE passes rmem_max/wmem_max; unset (0) keeps the system default. */
+static int set_buf(int fd, int opt, uint32_t bytes)
+{
+	int err;
+
+	if (!bytes)
+		return 0;
+	err = dgram_setint(fd, SOL_SOCKET, opt, bytes > 0x7fffffff ? 0x7fffffff : (int)bytes);
+	/* upstream tolerates kernels without the FORCE options */
+	return err == -ENOPROTOOPT ? 0 : err;
+}
+
+static socklen_t fill(void *sa, int family, const union ct_addr *a, uint16_t port,
+		      unsigned int scope)
+{
+	struct sockaddr_in6 *in6 = sa;
+	struct sockaddr_in *in = sa;
+
+	memset(in6, 0, sizeof(*in6));
+	if (family == AF_INET) {
+		in->sin_family = AF_INET;
+		in->sin_port = htons(port);
+		in->sin_addr.s_addr = a->v4;
+		return sizeof(*in);
+	}
+	in6->sin6_family = AF_INET6;
+	in6->sin6_port = htons(port);
+	memcpy(&in6->sin6_addr, a->b, 16);
+	/* the kernel reads it only for scoped (link-local) addresses */
+	in6->sin6_scope_id = scope;
+	return sizeof(*in6);
+}
+
+int dgram_open(struct chan_sock *s, const struct cfg_chan *cc, const union ct_addr *bind_to,
+	       const union ct_addr *dst, unsigned int scope)
+{
+	int family = cc->family, err;
+	struct sockaddr_in6 sa;
+	socklen_t len;
+
+	s->rx = s->tx = -1;
+	if (family != AF_INET && family != AF_INET6)
+		return -EAFNOSUPPORT;
+	s->rx = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	s->tx = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (s->rx < 0 || s->tx < 0) {
+		err = -errno;
+		goto fail;
+	}
+	len = fill(&sa, family, bind_to, cc->port, scope);
+	if ((err = dgram_setint(s->rx, SOL_SOCKET, SO_REUSEADDR, 1)) ||
+	    (err = set_buf(s->rx, SO_RCVBUFFORCE, cc->rcvbuf)))
+		goto fail;
+	if (bind(s->rx, (struct sockaddr *)&sa, len) < 0) {
+		err = -errno;
+		goto fail;
+	}
+	if ((err = dgram_setint(s->tx, SOL_SOCKET, SO_NO_CHECK, !cc->checksum)) ||
+	    (err = set_buf(s->tx, SO_SNDBUFFORCE, cc->sndbuf)))
+		goto fail;
+	s->dlen = fill(&s->dst, family, dst, cc->port, scope);
+	return 0;
+fail:
+	dgram_close(s);
+	return err;
+}
+
+void dgram_close(struct chan_sock *s)
+{
+	if (s->rx >= 0)
+		close(s->rx);
+	if (s->tx >= 0)
+		close(s->tx);
+	s->rx = s->tx = -1;
+}
+
+ssize_t dgram_send(struct chan_sock *s, const void *buf, size_t len)
+{
+	ssize_t n = sendto(s->tx, buf, len, 0, &s->dst.sa, s->dlen);
+
+	return n < 0 ? -errno : n;
+}
+
+ssize_t dgram_recv(struct chan_sock *s, void *buf, size_t len)
+{
+	ssize_t n = recv(s->rx, buf, len, 0);
+
+	return n < 0 ? -errno : n;
+}
+
+int dgram_fd(const struct chan_sock *s)
+{
+	return s->rx;
+}
