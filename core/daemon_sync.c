@@ -15,9 +15,6 @@
 
 /* Biggest datagram a link can carry (jumbo frames included). */
 #define RX_MAX 65536
-/* Live path: wait this long for more flows to fill a datagram (beyond upstream). */
-#define BATCH_DELAY_MS 2
-#define BATCH_OBJECTS 16
 
 static int wire_type(const struct cache_rec *r, bool exp)
 {
@@ -140,9 +137,14 @@ static void datagram(struct daemon *d, unsigned int i, const uint8_t *buf, size_
 			continue;
 		}
 		msg = buf + off - h.len;
-		switch (sync_input(d->sync, &h, msg, now)) {
+		switch (sync_input(d->sync, 0, &h, now)) {
 		case SYNC_RX_BAD:
 			n->malformed++;
+			continue;
+		case SYNC_RX_BAD_TYPE:
+			chan_set_current(d->chan, i);
+			n->malformed++;
+			n->bad_type++;
 			continue;
 		case SYNC_RX_DROP:
 			continue;
@@ -152,11 +154,6 @@ static void datagram(struct daemon *d, unsigned int i, const uint8_t *buf, size_
 		case SYNC_RX_DATA:
 			chan_set_current(d->chan, i);
 			break;
-		}
-		if (h.type > WIRE_EXP_DEL) {
-			n->malformed++;
-			n->bad_type++;
-			continue;
 		}
 		if (h.type <= WIRE_CT_DEL) {
 			struct ct ct;
@@ -219,26 +216,24 @@ static void on_link(void *arg, int fd, short ev)
 int dsync_init(struct daemon *d)
 {
 	const struct cfg *c = d->cfg;
-	unsigned int m = cfg_sync_mode(c), link = 0;
+	unsigned int m = cfg_sync_mode(c);
 	struct sync_cfg sc = {
 		.mode = m & CFG_SYNC_FTFW ? SYNC_FTFW : m & CFG_SYNC_ALARM ? SYNC_ALARM : SYNC_NOTRACK,
 		.ack_window = c->ack_window,
 		.resend_queue_size = c->resend_queue_size,
 		.refresh_time = c->refresh_time,
-		.batch_delay_ms = BATCH_DELAY_MS,
-		.batch_objects = BATCH_OBJECTS,
 	};
-	int err = 0;
+	struct chan_err ce = { 0 };
 
 	if (c->mode != CFG_MODE_SYNC)
 		return 0;
 	d->rxbuf = malloc(RX_MAX);
 	if (!d->rxbuf)
 		return -ENOMEM;
-	d->chan = chan_open(c, &err, &link);
+	d->chan = chan_open(c, &ce);
 	if (!d->chan) {
-		log_msg(&d->log, LOG_LVL_ERROR, "can't open channel socket: %s", strerror(-err));
-		return err ? err : -EINVAL;
+		log_msg(&d->log, LOG_LVL_ERROR, "can't open channel socket: %s", strerror(-ce.err));
+		return ce.err ? ce.err : -EINVAL;
 	}
 	for (unsigned int i = 0; i < chan_count(d->chan); i++)
 		if (loop_add(d->loop, chan_fd(d->chan, i), on_chan, d))
