@@ -20,9 +20,11 @@
 /* Upstream reads the file in one go; anything this large is not a conntrackd.conf. */
 #define CONFIG_MAX (1 << 20)
 
-static const char usage_text[] =
+static const char usage_head[] =
 	"Connection tracking userspace daemon v" CTBOX_VERSION " (ctbox)\n"
-	"Usage: conntrackd [commands] [options]\n"
+	"Usage: ";
+static const char usage_text[] =
+	" [commands] [options]\n"
 	"\n"
 	"General commands:\n"
 	"  -d, run in daemon mode\n"
@@ -67,9 +69,16 @@ static void put(int fd, const char *s)
 	}
 }
 
-static int usage_fail(struct log *l, const char *why)
+static void usage(const char *argv0)
 {
+	put(1, usage_head);
+	put(1, argv0);
 	put(1, usage_text);
+}
+
+static int usage_fail(struct log *l, const char *argv0, const char *why)
+{
+	usage(argv0);
 	log_msg(l, LOG_LVL_ERROR, "%s", why);
 	return 1;
 }
@@ -146,7 +155,7 @@ static int parse(int argc, char **argv, struct cmd *c, struct log *l, int *exit_
 				continue;
 			}
 			snprintf(msg, sizeof(msg), "Unknown option: %s", a);
-			return usage_fail(l, msg);
+			return usage_fail(l, argv[0], msg);
 		}
 		c->xml_ok = false;
 		switch (a[1]) {
@@ -155,7 +164,7 @@ static int parse(int argc, char **argv, struct cmd *c, struct log *l, int *exit_
 			break;
 		case 'C':
 			if (i + 1 >= argc)
-				return usage_fail(l, "Missing config filename");
+				return usage_fail(l, argv[0], "Missing config filename");
 			c->config = argv[++i];
 			break;
 		case 'v':
@@ -164,7 +173,7 @@ static int parse(int argc, char **argv, struct cmd *c, struct log *l, int *exit_
 			*exit_now = 0;
 			return 0;
 		case 'h':
-			put(1, usage_text);
+			usage(argv[0]);
 			*exit_now = 0;
 			return 0;
 		case 'c':
@@ -253,20 +262,20 @@ static int parse(int argc, char **argv, struct cmd *c, struct log *l, int *exit_
 			for (k = 0; k < 4 && from[k] != c->req; k++)
 				;
 			if (k == 4)
-				return usage_fail(l, "Invalid parameters");
+				return usage_fail(l, argv[0], "Invalid parameters");
 			c->req = to[k];
 			break;
 		}
 		default:
 			snprintf(msg, sizeof(msg), "Unknown option: %s", a);
-			return usage_fail(l, msg);
+			return usage_fail(l, argv[0], msg);
 		}
 	}
 	if (c->daemon && c->req >= 0)
-		return usage_fail(l, "Invalid parameters");
+		return usage_fail(l, argv[0], "Invalid parameters");
 	if (c->json) {
 		if (c->req != CTL_STATS)
-			return usage_fail(l, "Invalid parameters");
+			return usage_fail(l, argv[0], "Invalid parameters");
 		c->req = CTL_STATS_JSON;
 	}
 	return 0;

@@ -380,7 +380,7 @@ static void sync_request(struct daemon *d, int fd, int req)
 		dct_dump(d, fd, req);
 		return;
 	case CTL_ALL_COMMIT:
-		dct_commit(d, fd, true, exp);
+		dct_commit(d, fd, true, true);
 		return;
 	case CTL_CT_COMMIT:
 		dct_commit(d, fd, true, false);
@@ -549,9 +549,9 @@ static int setup_events(struct daemon *d)
 		nl_set_opt(d->kern.ev, NETLINK_NO_ENOBUFS, 1);
 		log_msg(&d->log, LOG_LVL_NOTICE, "reliable ctnetlink event delivery is ENABLED.");
 	}
-	log_msg(&d->log, LOG_LVL_NOTICE, c->filter.kernelspace ?
-		"using kernel-space event filtering, user-space filtering for what the kernel "
-		"cannot match" : "using user-space event filtering");
+	if (c->filter.has_proto || c->filter.has_addr || c->filter.has_state)
+		log_msg(&d->log, LOG_LVL_NOTICE, c->filter.kernelspace ?
+			"using kernel-space event filtering" : "using user-space event filtering");
 	return loop_add(d->loop, nl_fd(d->kern.ev), on_events, d);
 }
 

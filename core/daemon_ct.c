@@ -1033,7 +1033,7 @@ void dct_commit(struct daemon *d, int client, bool ct, bool exp)
 	cm->client = client;
 	cm->pass = 1;
 	cm->exp = !ct;
-	cm->exp_next = ct && exp;
+	cm->exp_next = ct && exp && d->exp_ext;
 	clock_gettime(CLOCK_MONOTONIC, &cm->start);
 	loop_timer_arm(&d->t_commit, loop_now());
 }
