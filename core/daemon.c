@@ -700,7 +700,8 @@ int daemon_run(const struct cfg *cfg, bool background)
 	d->cfg = cfg;
 	d->ctl_fd = d->sig_fd = d->lock_fd = d->notify_fd = -1;
 	d->start = time(NULL);
-	open_logs(d, true);
+	/* With -d upstream writes nothing to the console, not even why it cannot start. */
+	open_logs(d, !background);
 	if (lock_take(d, cfg->lockfile, sock))
 		goto out_log;
 	d->loop = loop_new();

@@ -518,6 +518,9 @@ void dct_resync_timer(void *arg)
 
 void dct_schedule_resync(struct daemon *d, unsigned int secs)
 {
+	/* Events lost while a dump runs may concern entries it already passed: dump again. */
+	if (d->resyncing)
+		d->resync_again = true;
 	if (d->t_resync.when != LOOP_NEVER || d->resyncing)
 		return;
 	loop_timer_arm(&d->t_resync, loop_now() + secs * 1000ull);
@@ -544,8 +547,11 @@ void dct_async_readable(struct daemon *d)
 	/* Only a complete, uninterrupted dump proves an entry gone. */
 	if (r == 1)
 		sweep(d);
-	else
-		dct_schedule_resync(d, 1);
+	if (r != 1 || d->resync_again) {
+		d->resync_again = false;
+		dct_schedule_resync(d, r == 1 && d->cfg->overrun_resync > 0 ?
+				    (unsigned int)d->cfg->overrun_resync : 1);
+	}
 }
 
 /* ---- kernel flush (-F, -t) ---- */

@@ -81,7 +81,7 @@ struct daemon {
 	size_t evbuf_max;
 	bool evbuf_warned;
 	bool resyncing;		/* an asynchronous dump runs on kern.async */
-	bool purge_after;	/* sweep what the running resync did not see */
+	bool resync_again;	/* events were lost during the running resync */
 
 	struct loop_timer t_resync;	/* overrun resync, or PollSecs period */
 	struct loop_timer t_flush;	/* -t: scheduled kernel flush */
