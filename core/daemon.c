@@ -287,10 +287,11 @@ static bool flush_refused(struct daemon *d)
 
 static void resync_master(struct daemon *d, bool ct, bool exp)
 {
-	if (!d->ct_int) {
+	if (d->bypass) {
 		log_msg(&d->log, LOG_LVL_NOTICE, "resync is unsupported in this mode");
 		return;
 	}
+	d->st.resync_kernel++;
 	if (ct) {
 		log_msg(&d->log, LOG_LVL_NOTICE, "resync with master conntrack table");
 		dct_resync_sync(d, true, false);
@@ -410,7 +411,11 @@ static void sync_request(struct daemon *d, int fd, int req)
 	case CTL_CT_FLUSH_INT_CACHE:
 		cancel_flush(d);
 		log_msg(&d->log, LOG_LVL_NOTICE, "flushing internal cache");
-		dct_flush_int(d);
+		/* Without an internal cache the kernel table is what gets flushed. */
+		if (d->bypass)
+			dct_flush_kernel(d, true, false, false);
+		else
+			dct_flush_int(d);
 		break;
 	case CTL_CT_FLUSH_EXT_CACHE:
 		if (flush_refused(d))
@@ -589,11 +594,8 @@ static int mode_init(struct daemon *d)
 	r = dsync_init(d);
 	if (r)
 		return r;
-	if (c->mode == CFG_MODE_SYNC && c->disable_internal_cache) {
-		/* Bypass: no internal cache, events go straight to the peer. */
-		cache_free(d->ct_int);
-		d->ct_int = NULL;
-	}
+	/* Bypass: no cache to show, events go to the peer and their records die once sent. */
+	d->bypass = c->mode == CFG_MODE_SYNC && c->disable_internal_cache;
 	/*
 	 * Events first, then the dump: what changes while the table is dumped
 	 * waits in the event socket instead of slipping between the two.
@@ -601,7 +603,7 @@ static int mode_init(struct daemon *d)
 	r = setup_events(d);
 	if (r)
 		return r;
-	if (d->ct_int) {
+	if (!d->bypass) {
 		r = dct_resync_sync(d, true, d->exp_int != NULL);
 		if (r) {
 			log_msg(&d->log, LOG_LVL_ERROR, "can't get kernel conntrack table");

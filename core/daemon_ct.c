@@ -133,7 +133,7 @@ static void maybe_free(struct daemon *d, uint32_t id)
 
 	if (r->flags & CACHE_F_QUEUED)
 		return;
-	if (r->state != CACHE_DEAD && (r->flags & CACHE_F_HASHED))
+	if (r->state != CACHE_DEAD && (r->flags & CACHE_F_HASHED) && !d->bypass)
 		return;
 	if (id & SYNC_ID_EXP)
 		flow_exp_clear(fexp_of(c, n));
@@ -240,6 +240,38 @@ static void stats_log_flow(struct daemon *d, const struct ct *ct)
 	if (o.len && buf[o.len - 1] == '\n')
 		o.len--;
 	log_line(&d->stats_log, LOG_INFO, buf, (unsigned int)o.len);
+}
+
+/*
+ * DisableInternalCache: each event becomes a record only until the engine
+ * has sent it (a later event for the same flow before that just refreshes
+ * the record: what goes out is the latest state).
+ */
+static void bypass_event(struct daemon *d, enum ct_msg kind, const struct ct *ct)
+{
+	struct cache *c = d->ct_int;
+	struct flow_key k;
+	uint32_t id;
+
+	if (!d->sync || !flow_key_of(&k, ct))
+		return;
+	id = cache_find(c, &k);
+	if (!id) {
+		id = ct_add(d, c, &k, ct);
+		if (!id)
+			return;
+	} else if (flow_set(flow_of(c, id), ct, true)) {
+		return;
+	}
+	if (kind == CT_MSG_UPDATE)
+		cache_touched(c, id, now_s());
+	if (kind == CT_MSG_DESTROY)
+		cache_kill(c, id);
+	d->st.byp_new += kind == CT_MSG_NEW;
+	d->st.byp_upd += kind == CT_MSG_UPDATE;
+	d->st.byp_del += kind == CT_MSG_DESTROY;
+	dct_send(d, id);
+	maybe_free(d, id);
 }
 
 static void ct_destroy(struct daemon *d, const struct ct *ct, bool send)
@@ -388,8 +420,13 @@ static int on_event(void *arg, const struct kern_msg *m)
 		 * Unlike upstream, a flow we track that leaves through a filtered
 		 * event (a State filter) still goes: it must not linger forever.
 		 */
-		if (m->kind == CT_MSG_DESTROY)
+		if (m->kind == CT_MSG_DESTROY && !d->bypass)
 			ct_destroy(d, ct, send);
+		return 0;
+	}
+	if (d->bypass) {
+		if (send)
+			bypass_event(d, m->kind, ct);
 		return 0;
 	}
 	if (m->kind == CT_MSG_DESTROY)
@@ -792,7 +829,7 @@ static void bypass_child(struct daemon *d, int fd, int xml)
 
 void dct_dump(struct daemon *d, int fd, int req)
 {
-	if (!d->ct_int && (req == CTL_CT_DUMP_INTERNAL || req == CTL_CT_DUMP_INT_XML)) {
+	if (d->bypass && (req == CTL_CT_DUMP_INTERNAL || req == CTL_CT_DUMP_INT_XML)) {
 		daemon_fork(d, CHILD_ANY, bypass_child, fd, req == CTL_CT_DUMP_INT_XML);
 		return;
 	}
@@ -1024,14 +1061,14 @@ void dct_commit(struct daemon *d, int client, bool ct, bool exp)
 			close(client);
 		return;
 	}
+	log_msg(&d->log, LOG_LVL_NOTICE, ct && exp ? "committing all external caches" :
+		ct ? "committing conntrack cache" : "committing expectation cache");
 	/* With DisableExternalCache there is nothing held back to commit. */
 	if (!d->ct_ext || (!ct && !d->exp_ext)) {
 		if (client >= 0)
 			close(client);
 		return;
 	}
-	log_msg(&d->log, LOG_LVL_NOTICE, ct && exp ? "committing all external caches" :
-		ct ? "committing conntrack cache" : "committing expectation cache");
 	/* A commit cancels a scheduled flush (-t): the fail-over is happening now. */
 	loop_timer_stop(&d->t_flush);
 	memset(cm, 0, sizeof(*cm));
@@ -1198,13 +1235,28 @@ void dct_ext_exp(struct daemon *d, int type, const struct ct_exp *e)
 	exp_update(d, c, e, type == 3, false);
 }
 
+static int on_bypass_bulk(void *arg, const struct kern_msg *m)
+{
+	struct daemon *d = arg;
+
+	if (!m->is_exp && sane(d, &m->ct) && filter_ct(&d->cfg->filter, &m->ct))
+		bypass_event(d, CT_MSG_NEW, &m->ct);
+	return 0;
+}
+
 /* -B and a peer's RESYNC: every live internal object goes out again. */
 void dct_bulk(struct daemon *d)
 {
+	unsigned long bad = 0;
 	uint32_t id = 0;
 
 	if (!d->sync)
 		return;
+	if (d->bypass) {
+		/* No cache: the kernel table is the bulk, each entry as a NEW. */
+		kern_dump(&d->kern, false, on_bypass_bulk, d, &bad);
+		return;
+	}
 	while ((id = cache_next(d->ct_int, id)))
 		if (cache_rec(d->ct_int, id)->state != CACHE_DEAD)
 			dct_send(d, id);

@@ -70,6 +70,7 @@ struct daemon {
 	bool stop;
 	bool foreground;
 	unsigned int sync_mode;	/* CFG_SYNC_* in force, 0 outside sync mode */
+	bool bypass;		/* DisableInternalCache: records live only until sent */
 	time_t start;
 
 	struct cache *ct_int, *ct_ext;	/* struct flow records */

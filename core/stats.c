@@ -99,10 +99,10 @@ static void stats_sync(struct out *o, const struct daemon *d, bool exp)
 {
 	struct cache *in = exp ? d->exp_int : d->ct_int, *ex = exp ? d->exp_ext : d->ct_ext;
 
-	if (in)
-		cache_short(o, "internal", cache_cstats(in));
-	else
+	if (d->bypass)
 		bypass(o, d);
+	else if (in)
+		cache_short(o, "internal", cache_cstats(in));
 	if (ex)
 		cache_short(o, "external", cache_cstats(ex));
 	else
@@ -343,10 +343,14 @@ void stats_print(struct daemon *d, struct out *o, int req)
 		network(o, d);
 		break;
 	case CTL_STATS_CACHE:
-		if (d->ct_int)
+		if (d->bypass)
+			bypass(o, d);
+		else
 			cache_long(o, "internal", cache_cstats(d->ct_int));
 		if (d->ct_ext)
 			cache_long(o, "external", cache_cstats(d->ct_ext));
+		else
+			injected(o, d);
 		break;
 	case CTL_STATS_LINK:
 		if (d->chan)
