@@ -932,7 +932,10 @@ static void item(struct ps *ps, int ctx, int k)
 		helper_type(ps, ctx);
 		break;
 	case K_PRIO:
-		v = num_def(ps, 0);
+		want(ps, T_NUM);
+		v = 0;
+		for (size_t i = 0; i < ps->tlen && v < 100; i++)
+			v = v * 10 + (uint32_t)(ps->ttext[i] - '0');
 		/* upstream's message ends in a stray newline */
 		if (v > 99)
 			fail(ps, "`Priority' must be [0, 99]\n");

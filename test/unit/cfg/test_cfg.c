@@ -717,6 +717,8 @@ static const struct tcase cases[] = {
 	  E("cannot use both `Stats' and `Sync' clauses in conntrackd.conf"), -EINVAL },
 	{ "fatal-priority-100", GEN("Scheduler { Priority 100 }"),
 	  E("`Priority' must be [0, 99]\n"), -EINVAL },
+	{ "fatal-priority-huge", GEN("Scheduler { Priority 99999999999 }"),
+	  E("`Priority' must be [0, 99]\n"), -EINVAL },
 	{ "fatal-scheduler-unknown", GEN("Scheduler { Type foo }"), E("unknown scheduler `foo'"),
 	  -EINVAL },
 	{ "fatal-pollsecs-0", GEN("PollSecs 0"), E("`PollSecs' clause must be > 0"), -EINVAL },
