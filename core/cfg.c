@@ -115,19 +115,13 @@ struct ps {
 	cfg_msg_fn msg;
 	void *arg;
 	char *err;
-	size_t errlen;
+	size_t errlen, errofs;
 	int ret;
 	int sync_line;
 	struct cfg_chan ch; /* the channel block being parsed (a 5th has no slot) */
-	bool ch_addr;
+	bool ch_addr, in_chan;
 	jmp_buf jb;
 };
-
-static void vput(char *buf, size_t size, const char *fmt, va_list ap)
-{
-	if (size)
-		vsnprintf(buf, size, fmt, ap);
-}
 
 static void __attribute__((format(printf, 2, 3))) warn(struct ps *ps, const char *fmt, ...)
 {
@@ -137,39 +131,34 @@ static void __attribute__((format(printf, 2, 3))) warn(struct ps *ps, const char
 	if (!ps->msg)
 		return;
 	va_start(ap, fmt);
-	vput(buf, sizeof(buf), fmt, ap);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	ps->msg(ps->arg, CFG_WARN, buf);
 }
 
-/* A fatal error with upstream's own text. Never returns. */
+/* A fatal error with upstream's own text (after refuse's prefix, if any). Never returns. */
 static void __attribute__((noreturn, format(printf, 2, 3)))
 fail(struct ps *ps, const char *fmt, ...)
 {
+	size_t n = ps->errofs;
 	va_list ap;
 
-	va_start(ap, fmt);
-	vput(ps->err, ps->errlen, fmt, ap);
-	va_end(ap);
+	if (n < ps->errlen) {
+		va_start(ap, fmt);
+		vsnprintf(ps->err + n, ps->errlen - n, fmt, ap);
+		va_end(ap);
+	}
 	longjmp(ps->jb, 1);
 }
 
 /* A value ctbox refuses: "line N: KEYWORD: reason", the keyword of the current item. */
-static void __attribute__((noreturn, format(printf, 2, 3)))
-refuse(struct ps *ps, const char *fmt, ...)
+static void prefix(struct ps *ps)
 {
-	size_t n = 0;
-	va_list ap;
-
 	if (ps->errlen)
-		n = (size_t)snprintf(ps->err, ps->errlen, "line %d: %.*s: ", ps->kline,
-				     (int)ps->klen, ps->ktext);
-	va_start(ap, fmt);
-	if (n < ps->errlen)
-		vput(ps->err + n, ps->errlen - n, fmt, ap);
-	va_end(ap);
-	longjmp(ps->jb, 1);
+		ps->errofs = (size_t)snprintf(ps->err, ps->errlen, "line %d: %.*s: ", ps->kline,
+					      (int)ps->klen, ps->ktext);
 }
+#define refuse(ps, ...) (prefix(ps), fail(ps, __VA_ARGS__))
 
 static void setkw(struct ps *ps, int line, const char *kw)
 {
@@ -248,8 +237,8 @@ static int word(struct ps *ps, const char *s, size_t n)
 static void lex(struct ps *ps)
 {
 	const char *p = ps->p, *e = ps->end;
-	size_t n, d, best = 0;
-	int t = T_CHAR, ch;
+	size_t n, d, best = 0, ip = 0;
+	int t = T_CHAR, ch, parts = 1;
 
 	for (;; p++) {
 		if (p == e) {
@@ -269,19 +258,13 @@ static void lex(struct ps *ps)
 			break;
 	}
 	ch = *p;
-	if (isdig(ch)) {
-		int parts = 1;
-
-		best = n = digits(p, e);
+	if ((best = digits(p, e))) {
 		t = T_NUM;
-		while (parts < 4 && p + n < e && p[n] == '.' && (d = digits(p + n + 1, e)))
-			n += 1 + d, parts++;
-		if (parts == 4) {
-			if (p + n < e && p[n] == '/' && (d = digits(p + n + 1, e)))
-				n += 1 + d;
-			best = n;
-			t = T_IP;
-		}
+		for (n = best; parts < 4 && p + n < e && p[n] == '.' && (d = digits(p + n + 1, e));
+		     parts++)
+			n += 1 + d;
+		if (parts == 4)
+			ip = n;
 	} else if ((ch == '-' || ch == '+') && (d = digits(p + 1, e))) {
 		best = 1 + d;
 		t = T_SNUM;
@@ -303,14 +286,16 @@ static void lex(struct ps *ps)
 		     n++)
 			colon |= p[n] == ':';
 		/* upstream: one group of up to 4 hex digits is an address too ("12ab") */
-		if (!colon && isdig(ch))
-			colon = (n = n < 4 ? n : 4) > best;
-		if (colon && p + n < e && p[n] == '/' && (d = digits(p + n + 1, e)))
-			n += 1 + d;
-		if (colon && n > best) {
-			best = n;
-			t = T_IP;
-		}
+		if (!colon && isdig(ch) && n > 4)
+			n = 4;
+		if ((colon || isdig(ch)) && n > best && n > ip)
+			ip = n;
+	}
+	if (ip) {
+		if (p + ip < e && p[ip] == '/' && (d = digits(p + ip + 1, e)))
+			ip += 1 + d;
+		best = ip;
+		t = T_IP;
 	}
 	if (!best) {
 		best = 1;
@@ -353,12 +338,28 @@ static void want(struct ps *ps, int t)
 
 /* ------------------------------------------------------------------ values */
 
+/* Upstream checks the link count in each option of a block, once its value is read. */
+static void links_check(struct ps *ps)
+{
+	if (ps->c->n_chan >= CFG_MAX_CHANNELS)
+		fail(ps, "too many dedicated links in the configuration file (Maximum: %d)",
+		     CFG_MAX_CHANNELS);
+}
+
+/* Consume a value token of kind t; inside a link block, check the link count then. */
+static void value(struct ps *ps, int t)
+{
+	want(ps, t);
+	if (ps->in_chan)
+		links_check(ps);
+}
+
 /* A plain number; upstream reads it with atoi into an int, so more is refused here. */
 static uint32_t num(struct ps *ps, uint32_t def, uint32_t max)
 {
 	uint64_t v = 0;
 
-	want(ps, T_NUM);
+	value(ps, T_NUM);
 	for (size_t i = 0; i < ps->tlen && v <= UINT32_MAX; i++)
 		v = v * 10 + (uint64_t)(ps->ttext[i] - '0');
 	if (v > max)
@@ -377,19 +378,31 @@ static bool onoff(struct ps *ps)
 
 	if (t != T_ON && t != T_OFF)
 		syntax(ps);
-	eat(ps);
+	value(ps, t);
 	return t == T_ON;
 }
 
-/* The lookahead's text into buf; false if it does not fit (then it is not a valid value). */
+/* The value's text into buf; false if it does not fit (then it is not a valid value). */
 static bool text(struct ps *ps, int t, char *buf, size_t size)
 {
 	bool fits;
 
-	want(ps, t);
+	value(ps, t);
 	fits = ps->tlen < size;
 	snprintf(buf, size, "%.*s", (int)(fits ? ps->tlen : 0), ps->ttext);
 	return fits;
+}
+
+/* s[n] as an address (network order): inet_aton's forms for IPv4, as upstream. */
+static bool inaddr(const char *s, size_t n, bool v6, union ct_addr *a)
+{
+	char buf[64];
+
+	if (n >= sizeof(buf))
+		return false;
+	memcpy(buf, s, n);
+	buf[n] = 0;
+	return v6 ? inet_pton(AF_INET6, buf, a) == 1 : inet_aton(buf, (struct in_addr *)a) != 0;
 }
 
 static void path(struct ps *ps, char *dst, size_t max, const char *what)
@@ -402,9 +415,8 @@ static void logfile(struct ps *ps, bool stats)
 {
 	struct cfg *c = ps->c;
 	char *dst = stats ? c->stats_logfile : c->logfile;
-	int t = peek(ps);
 
-	if (t == T_PATH) {
+	if (peek(ps) == T_PATH) {
 		path(ps, dst, CFG_PATH_MAX, stats ? "stats LogFile path" : "LogFile path");
 		return;
 	}
@@ -416,26 +428,24 @@ static void logfile(struct ps *ps, bool stats)
 
 static void syslog_kw(struct ps *ps, bool stats)
 {
+	static const char facilities[] =
+		"daemon\0local0\0local1\0local2\0local3\0local4\0local5\0local6\0local7\0";
 	struct cfg *c = ps->c;
 	int *mine = stats ? &c->stats_syslog_facility : &c->syslog_facility;
-	int other = stats ? c->syslog_facility : c->stats_syslog_facility;
-	char s[16];
-	int t = peek(ps);
+	int other = stats ? c->syslog_facility : c->stats_syslog_facility, f;
 
-	if (t != T_STR) {
+	if (peek(ps) != T_STR) {
 		*mine = onoff(ps) ? LOG_DAEMON : -1;
 		return;
 	}
-	text(ps, T_STR, s, sizeof(s));
-	if (!strcmp(s, "daemon"))
-		*mine = LOG_DAEMON;
-	else if (!strncmp(s, "local", 5) && s[5] >= '0' && s[5] <= '7' && !s[6])
-		*mine = LOG_LOCAL0 + ((s[5] - '0') << 3);
-	else {
+	want(ps, T_STR);
+	f = find(facilities, ps->ttext, ps->tlen, 0);
+	if (!f) {
 		warn(ps, "'%.*s' is not a known syslog facility, ignoring%s", (int)ps->tlen,
 		     ps->ttext, stats ? "." : "");
 		return;
 	}
+	*mine = f == 1 ? LOG_DAEMON : LOG_LOCAL0 + ((f - 2) << 3);
 	if (other != -1 && other != *mine)
 		warn(ps, "conflicting Syslog facility values, defaulting to General");
 }
@@ -459,29 +469,21 @@ static bool allowed(int ctx, int t)
 	return t < T_EOF && strchr((const char *)p, t);
 }
 
-/* Upstream checks the link count in each option of a block, once its value is read. */
-static void links_check(struct ps *ps)
-{
-	if (ps->c->n_chan >= CFG_MAX_CHANNELS)
-		fail(ps, "too many dedicated links in the configuration file (Maximum: %d)",
-		     CFG_MAX_CHANNELS);
-}
-
 static void chan_addr(struct ps *ps, int ctx, int k)
 {
 	struct cfg_chan *ch = &ps->ch;
 	bool v6 = k == K_IPV6_ADDR || k == K_IPV6_DEST || k == K_IPV6_IFACE;
 	int fam = v6 ? AF_INET6 : AF_INET;
 	union ct_addr a = {0};
-	char s[64];
-	bool ok = text(ps, T_IP, s, sizeof(s));
 
 	if (k == K_IPV6_IFACE) {
+		/* the only option upstream did not count against the link limit */
+		want(ps, T_IP);
 		warn(ps, "`IPv6_interface' not required, ignoring");
 		return;
 	}
-	links_check(ps);
-	if (!ok || !(v6 ? inet_pton(AF_INET6, s, &a) == 1 : inet_aton(s, (struct in_addr *)&a))) {
+	value(ps, T_IP);
+	if (!inaddr(ps->ttext, ps->tlen, v6, &a)) {
 		warn(ps, "%.*s is not a valid IPv%c address", (int)ps->tlen, ps->ttext,
 		     v6 ? '6' : '4');
 		return;
@@ -510,43 +512,6 @@ static void chan_addr(struct ps *ps, int ctx, int k)
 	}
 }
 
-static void chan_opt(struct ps *ps, int k)
-{
-	struct cfg_chan *ch = &ps->ch;
-	uint32_t v = 0;
-	char s[64];
-
-	switch (k) {
-	case K_IFACE:
-		if (!text(ps, T_STR, s, sizeof(s)) || ps->tlen >= CFG_IFNAME_MAX) {
-			links_check(ps);
-			refuse(ps, "`%.*s' is longer than %d characters", (int)ps->tlen, ps->ttext,
-			       CFG_IFNAME_MAX - 1);
-		}
-		links_check(ps);
-		strcpy(ch->ifname, s);
-		return;
-	case K_CHECKSUM:
-		ch->checksum = onoff(ps);
-		break;
-	case K_GROUP:
-	case K_PORT:
-		v = num(ps, 0, 65535);
-		break;
-	default:
-		v = num_def(ps, k == K_ERRQ ? 128 : 0);
-	}
-	links_check(ps);
-	if (k == K_GROUP || k == K_PORT)
-		ch->port = (uint16_t)v;
-	else if (k == K_SNDBUF)
-		ch->sndbuf = v;
-	else if (k == K_RCVBUF)
-		ch->rcvbuf = v;
-	else if (k == K_ERRQ)
-		ch->errq_len = v;
-}
-
 static void channel(struct ps *ps, int k)
 {
 	static const char names[][10] = {"Multicast", "UDP", "TCP"};
@@ -566,7 +531,9 @@ static void channel(struct ps *ps, int k)
 	ch->errq_len = 128;
 	ch->line = line;
 	ps->ch_addr = false;
+	ps->in_chan = true;
 	open_block(ps, C_MCAST + type);
+	ps->in_chan = false;
 	if (c->n_chan && c->chan[0].type != type)
 		fail(ps, "cannot use `%s' with other dedicated link protocols!", name);
 	/* upstream took a 5th block without options into a slot it does not have */
@@ -645,26 +612,23 @@ static void filter_addr(struct ps *ps, int k)
 	bool v6 = k == K_IPV6_ADDR;
 	unsigned int max = v6 ? 128 : 32, cidr = max;
 	struct cfg_net n = {.family = v6 ? AF_INET6 : AF_INET};
-	char s[64];
 	const char *slash;
-	size_t alen;
+	int alen;
 
 	want(ps, T_IP);
 	slash = memchr(ps->ttext, '/', ps->tlen);
-	alen = slash ? (size_t)(slash - ps->ttext) : ps->tlen;
-	snprintf(s, sizeof(s), "%.*s", (int)alen, ps->ttext);
+	alen = (int)(slash ? (size_t)(slash - ps->ttext) : ps->tlen);
 	if (slash) {
 		cidr = 0;
 		for (slash++; slash < ps->ttext + ps->tlen && cidr <= 1000; slash++)
 			cidr = cidr * 10 + (unsigned)(*slash - '0');
 		if (cidr > max) {
-			warn(ps, "%s/%u is not a valid network, ignoring", s, cidr);
+			warn(ps, "%.*s/%u is not a valid network, ignoring", alen, ps->ttext, cidr);
 			return;
 		}
 	}
-	if (alen >= sizeof(s) || !(v6 ? inet_pton(AF_INET6, s, &n.addr) == 1
-				      : inet_aton(s, (struct in_addr *)&n.addr))) {
-		warn(ps, "%s is not a valid IPv%c, ignoring", s, v6 ? '6' : '4');
+	if (!inaddr(ps->ttext, (size_t)alen, v6, &n.addr)) {
+		warn(ps, "%.*s is not a valid IPv%c, ignoring", alen, ps->ttext, v6 ? '6' : '4');
 		return;
 	}
 	n.prefix = (uint8_t)cidr;
@@ -673,8 +637,8 @@ static void filter_addr(struct ps *ps, int k)
 	for (unsigned int i = 0; i < f->n_nets; i++) {
 		if (f->nets[i].family == n.family && f->nets[i].prefix == n.prefix &&
 		    !memcmp(&f->nets[i].addr, &n.addr, sizeof(n.addr))) {
-			warn(ps, "%s %s is repeated in the ignore pool",
-			     cidr < max ? "netmask" : "IP", s);
+			warn(ps, "%s %.*s is repeated in the ignore pool",
+			     cidr < max ? "netmask" : "IP", alen, ps->ttext);
 			return;
 		}
 	}
@@ -788,15 +752,20 @@ static void helper_type(struct ps *ps, int ctx)
 		fail(ps, "unknown scheduler `%.*s'", (int)ps->tlen, ps->ttext);
 }
 
-/* Plain numbers and switches; a number 0 means the default, as upstream. */
+/*
+ * Plain numbers and switches, in struct cfg or in the link being parsed; a
+ * number 0 means the default, as upstream.
+ */
+enum { V_U32, V_BOOL, V_CH_U32, V_CH_BOOL, V_CH_PORT };
 /* clang-format off */
 static const struct {
-	unsigned char kw, isbool;
+	unsigned char kw, kind;
 	unsigned short off;
 	uint32_t def;
 } simple[] = {
-#define N(kw, field, def) { K_##kw, 0, offsetof(struct cfg, field), def }
-#define B(kw, field) { K_##kw, 1, offsetof(struct cfg, field), 0 }
+#define N(kw, field, def) { K_##kw, V_U32, offsetof(struct cfg, field), def }
+#define B(kw, field) { K_##kw, V_BOOL, offsetof(struct cfg, field), 0 }
+#define CH(kw, kind, field, def) { K_##kw, kind, offsetof(struct cfg_chan, field), def }
 	N(HASHSIZE, hashsize, 65536), N(HASHLIMIT, hashlimit, 262144), N(NLBUF, nl_bufsize, 0),
 	N(NLBUFMAX, nl_bufsize_max, 0), N(EVITER, event_iter_limit, 100),
 	N(REFRESH, refresh_time, 60), N(CACHE_TO, cache_timeout, 180),
@@ -805,22 +774,30 @@ static const struct {
 	B(RELIABLE, events_reliable), B(SYSTEMD, systemd), B(DIS_INT, disable_internal_cache),
 	B(DIS_EXT, disable_external_cache), B(RESYNC, startup_resync),
 	B(WINTRACK, tcp_window_tracking),
+	CH(GROUP, V_CH_PORT, port, 0), CH(PORT, V_CH_PORT, port, 0),
+	CH(SNDBUF, V_CH_U32, sndbuf, 0), CH(RCVBUF, V_CH_U32, rcvbuf, 0),
+	CH(ERRQ, V_CH_U32, errq_len, 128), CH(CHECKSUM, V_CH_BOOL, checksum, 0),
 #undef N
 #undef B
+#undef CH
 };
 /* clang-format on */
 
 static void simple_item(struct ps *ps, int k)
 {
-	char *c = (char *)ps->c;
-
 	for (size_t i = 0; i < sizeof(simple) / sizeof(simple[0]); i++) {
+		unsigned int kind = simple[i].kind;
+		char *base = kind >= V_CH_U32 ? (char *)&ps->ch : (char *)ps->c;
+		void *field = base + simple[i].off;
+
 		if (simple[i].kw != k)
 			continue;
-		if (simple[i].isbool)
-			*(bool *)(c + simple[i].off) = onoff(ps);
+		if (kind == V_BOOL || kind == V_CH_BOOL)
+			*(bool *)field = onoff(ps);
+		else if (kind == V_CH_PORT)
+			*(uint16_t *)field = (uint16_t)num(ps, 0, 65535);
 		else
-			*(uint32_t *)(void *)(c + simple[i].off) = num_def(ps, simple[i].def);
+			*(uint32_t *)field = num_def(ps, simple[i].def);
 		return;
 	}
 	/* QueueNum, QueueLen, ExpectMax, ExpectTimeout: grammar only, Helper is refused */
@@ -918,13 +895,9 @@ static void item(struct ps *ps, int ctx, int k)
 		chan_addr(ps, ctx, k);
 		break;
 	case K_IFACE:
-	case K_GROUP:
-	case K_PORT:
-	case K_SNDBUF:
-	case K_RCVBUF:
-	case K_CHECKSUM:
-	case K_ERRQ:
-		chan_opt(ps, k);
+		if (!text(ps, T_STR, ps->ch.ifname, sizeof(ps->ch.ifname)))
+			refuse(ps, "`%.*s' is longer than %d characters", (int)ps->tlen, ps->ttext,
+			       CFG_IFNAME_MAX - 1);
 		break;
 	case K_LOGFILE:
 		logfile(ps, ctx == C_STATS);
@@ -959,7 +932,10 @@ static void item(struct ps *ps, int ctx, int k)
 		helper_type(ps, ctx);
 		break;
 	case K_PRIO:
-		v = num_def(ps, 0);
+		want(ps, T_NUM);
+		v = 0;
+		for (size_t i = 0; i < ps->tlen && v < 100; i++)
+			v = v * 10 + (uint32_t)(ps->ttext[i] - '0');
 		/* upstream's message ends in a stray newline */
 		if (v > 99)
 			fail(ps, "`Priority' must be [0, 99]\n");

@@ -49,9 +49,10 @@ struct cfg_chan {
 	union ct_addr ifaddr;	/* Multicast IPv4: IPv4_interface (address to join/send on) */
 	bool has_ifaddr;
 	uint16_t port;		/* Multicast: Group; UDP: Port (host order) */
-	char ifname[CFG_IFNAME_MAX];	/* Interface (mandatory) */
+	char ifname[CFG_IFNAME_MAX];	/* Interface (mandatory), not resolved by the parser: upstream's
+					 * "%s is an invalid interface" warning is the channel layer's */
 	uint32_t sndbuf, rcvbuf;	/* SndSocketBuffer / RcvSocketBuffer, 0 = unset */
-	uint32_t errq_len;		/* TCP ErrorQueueLength (parsed only) */
+	uint32_t errq_len;		/* TCP ErrorQueueLength (parsed only), default 128 */
 	int line;		/* line of the block's keyword, for messages */
 };
 
@@ -104,7 +105,7 @@ struct cfg {
 	uint32_t event_iter_limit;	/* EventIterationLimit, default 100 */
 	bool systemd;			/* Systemd on|off, default on */
 	enum cfg_sched sched;
-	int sched_prio;			/* 0..99 */
+	int sched_prio;			/* 0..99, as written (0 if no Priority) */
 	bool has_nice;			/* Nice (deprecated upstream, honoured here) */
 	int nice;
 	struct cfg_filter filter;

@@ -3,7 +3,7 @@
 # Build one harness with clang's libFuzzer + ASan/UBSan and run it on its seed corpus.
 # usage: test/fuzz/libfuzzer.sh BUILDDIR HARNESS [libFuzzer options...]
 #   BUILDDIR  a configured meson build directory (for config.h)
-#   HARNESS   ctnl | args | labelmap
+#   HARNESS   ctnl | args | labelmap | cfg
 # Work files (binary, new inputs, crash-*, dictionary): ${FUZZ_OUT:-/tmp/ctbox-libfuzzer}.
 set -eu
 
@@ -26,8 +26,10 @@ args)
 	      proto/ctnl_full.c" ;;
 labelmap)
 	srcs="core/labelmap.c" ;;
+cfg)
+	srcs="core/cfg.c" ;;
 *)
-	echo "unknown harness: $harness (ctnl, args, labelmap)" >&2; exit 2 ;;
+	echo "unknown harness: $harness (ctnl, args, labelmap, cfg)" >&2; exit 2 ;;
 esac
 
 mkdir -p "$out/corpus-$harness"
@@ -40,7 +42,7 @@ bin=$out/fuzz_$harness
 # The harness's fuzz_dict[] as a libFuzzer dictionary (it only understands \\, \" and \xNN).
 dict=$out/$harness.dict
 sed -n '/fuzz_dict\[\] = {/,/NULL/p' "$here/fuzz_$harness.c" | grep -o '"[^"]*"' |
-	sed 's/\\n/\\x0A/g; s/\\t/\\x09/g' > "$dict"
+	sed 's/\\n/\\x0A/g; s/\\t/\\x09/g; s/\\r/\\x0D/g' > "$dict"
 set -- -dict="$dict" "$@"
 [ -s "$dict" ] || shift
 
