@@ -173,7 +173,8 @@ enum {
  * type is not a conntrack type.
  *
  * NAT attributes follow ct_is_snat & co. on the reply tuple (none without
- * one). A helper name longer than 11 characters is left out (upstream
+ * a reply tuple or a status); NAT ports only for TCP, UDP, SCTP and DCCP,
+ * the protocols the wire carries ports for. A helper name longer than 11 characters is left out (upstream
  * receivers drop the whole message for it; a shortened name could name
  * another helper), as is an empty one. WIRE_WORST_CT bytes always suffice.
  */
@@ -199,9 +200,10 @@ int wire_put_exp(uint8_t *buf, size_t room, uint8_t type, const struct ct_exp *e
  * limit) are accepted where upstream refuses more than 11, a name
  * without a NUL inside its attribute is refused (upstream reads past
  * it), an empty name means no helper, label bits above 127 (the
- * kernel's label area) are dropped, and the NAT "ports" upstream sends
- * for ICMP entries (always 0, a libnetfilter_conntrack 1.0.9 slip) are
- * dropped.
+ * kernel's label area) are dropped, and so are NAT ports of protocols
+ * whose ports the wire does not carry (only TCP, UDP, SCTP and DCCP have
+ * NTA_PORT): upstream sends 0 for ICMP entries, a libnetfilter_conntrack
+ * 1.0.9 slip.
  */
 int wire_get_ct(const uint8_t *msg, size_t len, struct ct *ct);
 

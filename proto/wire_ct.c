@@ -147,6 +147,15 @@ static int finish(struct wbuf *b, uint8_t type)
 	return (int)b->len;
 }
 
+/*
+ * The protocols whose ports the wire carries (NTA_PORT, an expectation's
+ * *_PORT). NAT ports go with them only: elsewhere there is no port to map.
+ */
+static bool port_proto(uint8_t l4)
+{
+	return l4 == IPPROTO_TCP || l4 == IPPROTO_UDP || l4 == IPPROTO_SCTP || l4 == IPPROTO_DCCP;
+}
+
 static void put_l4(struct wbuf *b, const struct ct *ct, unsigned int opts)
 {
 	const struct ct_tuple *o = &ct->orig;
@@ -235,7 +244,8 @@ int wire_put_ct(uint8_t *buf, size_t room, uint8_t type, const struct ct *ct, un
 		put_group(&b, WIRE_NTA_MASTER_IPV4, &ct->master,
 			  (ct->master.present & (CT_T_SPORT | CT_T_DPORT)) ==
 			      (CT_T_SPORT | CT_T_DPORT));
-	if (ct_has(ct, CT_REPLY)) {
+	/* Decided on the status we send: without one (sent as 0) nothing is NAT'ed. */
+	if (ct_has(ct, CT_REPLY) && ct_has(ct, CT_STATUS)) {
 		bool v6 = o->l3 == AF_INET6;
 		size_t n = v6 ? 16 : 4;
 
@@ -243,9 +253,10 @@ int wire_put_ct(uint8_t *buf, size_t room, uint8_t type, const struct ct *ct, un
 			put(&b, v6 ? WIRE_NTA_SNAT_IPV6 : WIRE_NTA_SNAT_IPV4, r->dst.b, n);
 		if (ct_is_dnat(ct))
 			put(&b, v6 ? WIRE_NTA_DNAT_IPV6 : WIRE_NTA_DNAT_IPV4, r->src.b, n);
-		if (ct_is_spat(ct))
+		/* Upstream also sends 0 for ICMP (type/code compared as ports): not copied. */
+		if (port_proto(o->l4) && ct_is_spat(ct))
 			put_le16(&b, WIRE_NTA_SPAT_PORT, r->dport);
-		if (ct_is_dpat(ct))
+		if (port_proto(o->l4) && ct_is_dpat(ct))
 			put_le16(&b, WIRE_NTA_DPAT_PORT, r->sport);
 	}
 	if (ct_has(ct, CT_SEQADJ_ORIG) && ct_has(ct, CT_SEQADJ_REPLY))
@@ -259,12 +270,6 @@ int wire_put_ct(uint8_t *buf, size_t room, uint8_t type, const struct ct *ct, un
 	if (ct_has(ct, CT_ZONE))
 		put_be16(&b, WIRE_NTA_ZONE, ct->zone);
 	return finish(&b, type);
-}
-
-/* Ports of an expectation's groups follow the master's protocol (upstream exp2msg). */
-static bool port_proto(uint8_t l4)
-{
-	return l4 == IPPROTO_TCP || l4 == IPPROTO_UDP || l4 == IPPROTO_SCTP || l4 == IPPROTO_DCCP;
 }
 
 int wire_put_exp(uint8_t *buf, size_t room, uint8_t type, const struct ct_exp *e,
@@ -555,14 +560,15 @@ static int get_attrs(const uint8_t *msg, size_t len, const struct wpol *pol, uns
 }
 
 /*
- * Upstream (libnetfilter_conntrack 1.0.9) compares ICMP type, code and id as
- * if they were ports and sends NAT "ports" of 0 for every ICMP entry with
- * NAT status bits. ICMP has no port to map: keep only the addresses, and
- * no request at all where none is left.
+ * NAT ports only mean something where the wire carries the entry's ports.
+ * Upstream (libnetfilter_conntrack 1.0.9) compares ICMP type, code and id
+ * as if they were ports and sends NAT "ports" of 0 for every ICMP entry
+ * with NAT status bits: keep only the addresses, and no request at all
+ * where none is left.
  */
-static void drop_icmp_nat_ports(struct ct *ct)
+static void drop_portless_nat_ports(struct ct *ct)
 {
-	if (ct->orig.l4 != IPPROTO_ICMP && ct->orig.l4 != IPPROTO_ICMPV6)
+	if (port_proto(ct->orig.l4))
 		return;
 	for (int i = 0; i < 2; i++) {
 		struct ct_nat *n = i ? &ct->dnat : &ct->snat;
@@ -583,7 +589,7 @@ int wire_get_ct(const uint8_t *msg, size_t len, struct ct *ct)
 	err = get_attrs(msg, len, pol_ct, WIRE_NTA_MAX, &d);
 	ct->present = d.present;
 	ct->family = d.family;
-	drop_icmp_nat_ports(ct);
+	drop_portless_nat_ports(ct);
 	return err;
 }
 

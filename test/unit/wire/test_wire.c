@@ -981,10 +981,19 @@ static void overwrite(void)
 		  ct.dnat.has_port && ct.dnat.min_port == 10000 && ct.dnat.max_port == 10000,
 	      "DNAT port alone: a port-only range");
 
-	/* ICMP: the oracle's zero NAT "ports" are no port mapping (see drop_icmp_nat_ports). */
+	/* ICMP: the oracle's zero NAT "ports" are no port mapping; nor are GRE's or UDP-Lite's. */
 	static const uint8_t icmp_ip[8] = { 5, 5, 5, 7, 6, 6, 6, 7 }, zero2[2];
+	static const uint8_t portless[] = { 1, 58, 47, 136, 0 };
 	uint8_t one = 1;
 
+	for (size_t k = 0; k < sizeof(portless); k++) {
+		m_start(&m, WIRE_CT_NEW);
+		m_attr(&m, WIRE_NTA_IPV4, icmp_ip, 8);
+		m_attr(&m, WIRE_NTA_SPAT_PORT, p, 2);
+		m_attr(&m, WIRE_NTA_L4PROTO, &portless[k], 1);
+		CHECK(get_ct(&m, &ct) == 0 && !ct_has(&ct, CT_NAT_SRC) && !ct.snat.has_port,
+		      "l4 %u: NAT port dropped", portless[k]);
+	}
 	for (int v = 0; v < 2; v++) {
 		m_start(&m, WIRE_CT_NEW);
 		m_attr(&m, WIRE_NTA_IPV4, icmp_ip, 8);
@@ -1312,6 +1321,8 @@ static void enc_rules(void)
 	ct = plain_ct(33);
 	n = wire_put_ct(b, sizeof(b), 0, &ct, 0);
 	CHECK(!strcmp(types_of(b, n), "0 5 2 3"), "dccp without state: %s", types_of(b, n));
+	a = find_attr(b, n, WIRE_NTA_PORT, &pl);
+	CHECK(a && pl == 4 && !a[0] && !a[1] && !a[2] && !a[3], "dccp without state: ports 0");
 	ct_set(&ct, CT_DCCP_STATE);
 	n = wire_put_ct(b, sizeof(b), 0, &ct, 0);
 	CHECK(!strcmp(types_of(b, n), "0 5 2 3 20 21"), "dccp with state: %s", types_of(b, n));
@@ -1355,6 +1366,11 @@ static void enc_rules(void)
 	CHECK(a && pl == 2 && a[0] == 0x40 && a[1] == 0x9c, "SNAT port 40000 as 40 9c");
 	a = find_attr(b, n, WIRE_NTA_SNAT_IPV4, &pl);
 	CHECK(a && pl == 4 && a[0] == 192 && a[3] == 1, "SNAT address raw");
+	ct_unset(&ct, CT_STATUS);
+	n = wire_put_ct(b, sizeof(b), 0, &ct, 0);
+	CHECK(!strcmp(types_of(b, n), "0 5 2 3"), "SNAT without a status (sent as 0): none: %s",
+	      types_of(b, n));
+	ct_set(&ct, CT_STATUS);
 	ct.status &= ~(uint32_t)CT_IPS_SRC_NAT_DONE;
 	n = wire_put_ct(b, sizeof(b), 0, &ct, 0);
 	CHECK(!strcmp(types_of(b, n), "0 5 2 3"), "SNAT without SRC_NAT_DONE: none: %s",
@@ -1368,6 +1384,24 @@ static void enc_rules(void)
 	CHECK(!strcmp(types_of(b, n), "0 5 2 3 13 15"), "DNAT: %s", types_of(b, n));
 	a = find_attr(b, n, WIRE_NTA_DPAT_PORT, &pl);
 	CHECK(a && a[0] == 0x0f && a[1] == 0x27, "DNAT port 9999 as 0f 27");
+
+	/* NAT ports only where the wire carries ports. */
+	static const uint8_t no_ports[] = { 1, 58, 47, 136, 2 };
+
+	for (size_t i = 0; i < sizeof(no_ports); i++) {
+		ct = plain_ct(no_ports[i]);
+		ct_set(&ct, CT_STATUS);
+		ct_set(&ct, CT_REPLY);
+		ct.status = CT_IPS_SRC_NAT_DONE | CT_IPS_DST_NAT_DONE;
+		ct.orig.present |= CT_T_SPORT | CT_T_DPORT;
+		ct.orig.sport = 0x1234;
+		ct.reply = ct.orig;
+		ct.reply.src = ct.orig.dst;
+		set_addr(&ct.reply.dst, AF_INET, "7.7.7.7");
+		n = wire_put_ct(b, sizeof(b), 0, &ct, 0);
+		CHECK(!strcmp(types_of(b, n), "0 5 2 12"),
+		      "l4 %u with NAT status: address only: %s", no_ports[i], types_of(b, n));
+	}
 
 	/* Zone when reported (even 0), labels only with a bit set. */
 	ct = plain_ct(17);
