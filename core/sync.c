@@ -19,6 +19,7 @@
 #define WHEEL 1024u		/* ... 131 s per turn */
 #define ALIVE_MS 1000
 #define NPEER 8
+#define NMARK 32		/* queue-time marks: one per ms with queueing, for batch_delay_ms <= 31 exact */
 #define F_HELLO (WIRE_F_HELLO | WIRE_F_HELLO_BACK)
 
 /* Where an object is: its bits in st[]. */
@@ -71,8 +72,14 @@ struct sync {
 	uint32_t nctl, ctl_free;
 	uint32_t *ring, rhead, rlen, rcap;	/* transmit queue */
 	uint32_t txq, txc;		/* objects and control messages in it */
+	uint32_t pushed, popped;	/* ring entries ever */
+	uint32_t mhead, mlen, delay;
+	struct {
+		uint32_t n;		/* from the n-th ring entry on ... */
+		uint64_t t;		/* ... queued at t */
+	} mark[NMARK];
 	uint32_t rs_head, rs_tail, rsq;	/* resend queue */
-	uint64_t alive_at, flush_at, wheel_due, wnext, used;
+	uint64_t now, alive_at, unflushed, wheel_due, wnext, used;
 	uint32_t *wheel;
 	struct peer peer[NPEER];
 	struct sync_stats st;
@@ -152,6 +159,12 @@ static int tx_push(struct sync *s, uint32_t ref)
 		s->rhead = 0;
 	}
 	s->ring[(s->rhead + s->rlen++) & (s->rcap - 1)] = ref;
+	/* FIFO: a mark per queueing ms gives every entry its queue time (late marks err early) */
+	if ((!s->mlen || s->mark[(s->mhead + s->mlen - 1) % NMARK].t != s->now) && s->mlen < NMARK) {
+		s->mark[(s->mhead + s->mlen) % NMARK].n = s->pushed;
+		s->mark[(s->mhead + s->mlen++) % NMARK].t = s->now;
+	}
+	s->pushed++;
 	return 0;
 }
 
@@ -322,14 +335,7 @@ static void tm_arm(struct sync *s, uint32_t id, uint64_t now)
 		s->wheel_due = e;
 }
 
-static void pend(struct sync *s, uint64_t now)
-{
-	if (s->flush_at == NEVER)
-		s->flush_at = s->cfg.batch_delay_ms == SYNC_BATCH_OFF ? now
-								       : now + s->cfg.batch_delay_ms;
-}
-
-static int tx_obj(struct sync *s, uint32_t id, uint8_t *st, uint64_t now)
+static int tx_obj(struct sync *s, uint32_t id, uint8_t *st)
 {
 	if (*st & ST_TX)
 		return 0;
@@ -339,7 +345,6 @@ static int tx_obj(struct sync *s, uint32_t id, uint8_t *st, uint64_t now)
 		rs_unlink(s, id);
 	*st |= ST_TX;
 	s->txq++;
-	pend(s, now);
 	return 0;
 }
 
@@ -369,7 +374,7 @@ static void tm_run(struct sync *s, uint64_t now)
 			}
 			*stp(s, r) &= (uint8_t)~ST_TM;
 			tm_arm(s, r, now);
-			tx_obj(s, r, stp(s, r), now);
+			tx_obj(s, r, stp(s, r));
 		}
 	}
 	if (s->wnext + SLOT <= now)
@@ -398,7 +403,14 @@ static uint8_t hello_flags(struct sync *s)
 	return f;
 }
 
-static void send_ctl(struct sync *s, uint32_t ref)
+/* One message to the channel; a fresh datagram starts the wait for its flush. */
+static void emit(struct sync *s, const uint8_t *m, size_t len, uint64_t queued)
+{
+	if (s->ops->send(s->arg, m, len) || s->unflushed == NEVER)
+		s->unflushed = queued;
+}
+
+static void send_ctl(struct sync *s, uint32_t ref, uint64_t queued)
 {
 	struct ctl *c = &s->ctl[ref & IDX];
 	uint8_t m[WIRE_CTL_LEN];
@@ -411,7 +423,7 @@ static void send_ctl(struct sync *s, uint32_t ref)
 		wire_ctl_put(m, c->flags, s->seq, c->from, c->to);
 	else
 		wire_hdr_put(m, WIRE_CTL, c->flags, WIRE_HDR_LEN, s->seq);
-	s->ops->send(s->arg, m, range ? WIRE_CTL_LEN : WIRE_HDR_LEN);
+	emit(s, m, range ? WIRE_CTL_LEN : WIRE_HDR_LEN, queued);
 	if (range && s->cfg.mode == SYNC_FTFW)
 		rs_add(s, ref, s->seq);
 	else
@@ -419,7 +431,7 @@ static void send_ctl(struct sync *s, uint32_t ref)
 	s->seq++;
 }
 
-static void send_obj(struct sync *s, uint32_t id)
+static void send_obj(struct sync *s, uint32_t id, uint64_t queued)
 {
 	uint8_t *st = stp(s, id), t;
 	int len;
@@ -445,7 +457,7 @@ static void send_obj(struct sync *s, uint32_t id)
 	else
 		*st &= (uint8_t)~ST_DEL;
 	wire_hdr_stamp(s->buf, s->seq, hello_flags(s));
-	s->ops->send(s->arg, s->buf, (size_t)len);
+	emit(s, s->buf, (size_t)len, queued);
 	if (s->cfg.mode == SYNC_FTFW) {
 		rs_add(s, id, s->seq);
 	} else if (*st & ST_DEL) {
@@ -456,36 +468,54 @@ static void send_obj(struct sync *s, uint32_t id)
 	s->seq++;
 }
 
-/* A transmit round: the whole queue in order, then (on a deadline) the partial datagram. */
-static void xmit(struct sync *s, uint64_t now, bool flush)
+/* Due time of the oldest message queued or buffered in the channel (NEVER: none). */
+static uint64_t flush_due(const struct sync *s)
+{
+	uint64_t t = s->mlen && s->mark[s->mhead].t < s->unflushed ? s->mark[s->mhead].t
+								     : s->unflushed;
+
+	return t == NEVER ? NEVER : t + s->delay;
+}
+
+/*
+ * A transmit round: the whole queue in order. The partial datagram goes
+ * out when a control message is in it or its oldest message is due.
+ */
+static void xmit(struct sync *s, uint64_t now)
 {
 	if (s->rlen && s->cfg.mode != SYNC_ALARM)
 		s->alive_at = now + ALIVE_MS;
 	while (s->rlen) {
-		uint32_t ref = s->ring[s->rhead];
+		uint32_t ref = s->ring[s->rhead], k = s->popped++;
 
+		while (s->mlen > 1 && (int32_t)(s->mark[(s->mhead + 1) % NMARK].n - k) <= 0) {
+			s->mhead = (s->mhead + 1) % NMARK;
+			s->mlen--;
+		}
 		s->rhead = (s->rhead + 1) & (s->rcap - 1);
 		s->rlen--;
 		if (is_ctl(ref))
-			send_ctl(s, ref);
+			send_ctl(s, ref, s->mark[s->mhead].t);
 		else
-			send_obj(s, ref);
+			send_obj(s, ref, s->mark[s->mhead].t);
 	}
+	s->mlen = 0;
 	if (s->rcap > 65536) {
 		/* give a bulk's ring back */
 		free(s->ring);
 		s->ring = NULL;
 		s->rcap = 0;
 	}
-	if (flush) {
+	if (s->unflushed != NEVER && (s->urgent || flush_due(s) <= now)) {
 		s->ops->flush(s->arg);
-		s->flush_at = NEVER;
-		s->urgent = 0;
+		s->unflushed = NEVER;
 	}
+	s->urgent = 0;
 }
 
 static void start(struct sync *s, uint64_t now)
 {
+	s->now = now;
 	if (s->started)
 		return;
 	s->started = 1;
@@ -502,14 +532,16 @@ struct sync *sync_new(const struct sync_cfg *cfg, const struct sync_ops *ops, vo
 	if (!s)
 		return NULL;
 	s->cfg = *cfg;
-	if (!s->cfg.ack_window)
-		s->cfg.ack_window = 300;
+	/* 1 would have two peers ack each other's acks forever (upstream's counter wraps instead) */
+	if (s->cfg.ack_window < 2)
+		s->cfg.ack_window = s->cfg.ack_window ? 2 : 300;
 	if (!s->cfg.resend_queue_size)
 		s->cfg.resend_queue_size = 131072;
 	if (!s->cfg.refresh_time)
 		s->cfg.refresh_time = 60;
-	if (!s->cfg.batch_delay_ms)
-		s->cfg.batch_delay_ms = SYNC_BATCH_DELAY_MS;
+	s->delay = !cfg->batch_delay_ms		       ? SYNC_BATCH_DELAY_MS
+		   : cfg->batch_delay_ms == SYNC_BATCH_OFF ? 0
+							   : cfg->batch_delay_ms;
 	if (!s->cfg.batch_objects)
 		s->cfg.batch_objects = SYNC_BATCH_OBJECTS;
 	s->ops = ops;
@@ -517,7 +549,7 @@ struct sync *sync_new(const struct sync_cfg *cfg, const struct sync_ops *ops, vo
 	s->seq = seq0;
 	s->rng = seed ? seed : 0x9e3779b9u;
 	s->ctl_free = s->rs_head = s->rs_tail = NIL;
-	s->alive_at = s->flush_at = s->wheel_due = NEVER;
+	s->alive_at = s->unflushed = s->wheel_due = NEVER;
 	if (cfg->mode == SYNC_ALARM) {
 		s->wheel = malloc(WHEEL * sizeof(*s->wheel));
 		if (!s->wheel) {
@@ -558,7 +590,7 @@ int sync_queue(struct sync *s, uint32_t id, uint64_t now_ms)
 	}
 	if (s->cfg.mode == SYNC_ALARM)
 		tm_arm(s, id, now_ms);
-	return tx_obj(s, id, st, now_ms);
+	return tx_obj(s, id, st);
 }
 
 void sync_forget(struct sync *s, uint32_t id)
@@ -731,11 +763,10 @@ uint64_t sync_tick(struct sync *s, uint64_t now_ms)
 		tm_run(s, now_ms);
 	if (now_ms >= s->alive_at)
 		alive(s, now_ms);
-	if (s->urgent || now_ms >= s->flush_at)
-		xmit(s, now_ms, true);
-	else if (s->txq >= s->cfg.batch_objects)
-		xmit(s, now_ms, false);	/* whole datagrams now, the rest by flush_at */
-	next = s->flush_at < s->alive_at ? s->flush_at : s->alive_at;
+	if (s->urgent || s->txq >= s->cfg.batch_objects || flush_due(s) <= now_ms)
+		xmit(s, now_ms);
+	next = flush_due(s);
+	next = next < s->alive_at ? next : s->alive_at;
 	return next < s->wheel_due ? next : s->wheel_due;
 }
 
