@@ -18,12 +18,13 @@
 #define SLOT (1u << SLOT_SHIFT)
 #define WHEEL 1024u		/* ... 131 s per turn */
 #define ALIVE_MS 1000
-#define NPEER 8
+#define NPEER 4		/* their ack marks fill the st byte's high nibble */
+#define PEER_GONE_MS 5000	/* silence that ends a peer while another one talks */
 #define NMARK 32		/* queue-time marks: one per ms with queueing, for batch_delay_ms <= 31 exact */
 #define F_HELLO (WIRE_F_HELLO | WIRE_F_HELLO_BACK)
 
-/* Where an object is: its bits in st[]. */
-enum { ST_TX = 1, ST_RS = 2, ST_TM = 4, ST_DEL = 8 };
+/* Where an object is: its bits in st[]; the high nibble: peers that acked it (ACKED << peer). */
+enum { ST_TX = 1, ST_RS = 2, ST_TM = 4, ST_DEL = 8, ACKED = 0x10 };
 enum { HELLO_INIT, HELLO_SAY, HELLO_DONE };
 enum { SEQ_UNSET, SEQ_IN, SEQ_AFTER, SEQ_BEFORE };
 
@@ -32,6 +33,12 @@ enum { SEQ_UNSET, SEQ_IN, SEQ_AFTER, SEQ_BEFORE };
  * queue) or its refresh expiry in ms (ALARM wheel), plus the st byte. The
  * transmit queue is a ring of references, so an ALARM object can wait in
  * it and on the wheel at once.
+ *
+ * Upstream keeps one receive state for all senders, and one ACK releases
+ * an element for everybody: with more than two nodes on a multicast link
+ * that loses messages. Here each sending node (the caller names it) has
+ * its receive state, and a resend element goes when every peer heard
+ * from acked it. With one peer this is upstream's behaviour exactly.
  */
 struct node {
 	uint32_t prev, next, seq;
@@ -51,12 +58,12 @@ struct tab {
 struct ctl {
 	struct node n;
 	uint32_t from, to;
-	uint8_t flags;
+	uint8_t flags, acked;	/* acked: like st's high nibble */
 };
 
 /* Receive-side state of one sending node (upstream has one, for all). */
 struct peer {
-	uint64_t used;	/* LRU stamp, 0: free */
+	uint64_t used, heard;	/* LRU stamp (0: free), last message */
 	uint32_t key, last, ack_from, window;
 	bool seq_set, ack_set;
 };
@@ -66,7 +73,7 @@ struct sync {
 	const struct sync_ops *ops;
 	void *arg;
 	uint32_t seq, rng;
-	uint8_t hello, say_back, urgent, started;
+	uint8_t hello, say_back, urgent, started, present;	/* present: ACKED << peer in use */
 	struct tab tab[2];		/* conntrack ids, expectation ids */
 	struct ctl *ctl;
 	uint32_t nctl, ctl_free;
@@ -239,6 +246,30 @@ static void rs_drop(struct sync *s, uint32_t ref)
 		put(s, ref, false);
 }
 
+static uint8_t *acked(const struct sync *s, uint32_t ref)
+{
+	return is_ctl(ref) ? &s->ctl[ref & IDX].acked : stp(s, ref);
+}
+
+/* Peer i acked ref: it goes once all present peers did. */
+static void rs_acked(struct sync *s, uint32_t ref, int i)
+{
+	uint8_t *a = acked(s, ref);
+
+	*a |= (uint8_t)(ACKED << i);
+	if ((*a & s->present) == s->present)
+		rs_drop(s, ref);
+}
+
+/* Peer i (re)started or left: it will never ack what waits; upstream flushes the queue. */
+static void rs_acked_all(struct sync *s, int i)
+{
+	for (uint32_t r = s->rs_head, next; r != NIL; r = next) {
+		next = nd(s, r)->next;
+		rs_acked(s, r, i);
+	}
+}
+
 static void rs_add(struct sync *s, uint32_t ref, uint32_t seq)
 {
 	struct node *n;
@@ -254,6 +285,7 @@ static void rs_add(struct sync *s, uint32_t ref, uint32_t seq)
 	*(s->rs_tail != NIL ? &nd(s, s->rs_tail)->next : &s->rs_head) = ref;
 	s->rs_tail = ref;
 	s->rsq++;
+	*acked(s, ref) &= ACKED - 1;
 	if (!is_ctl(ref))
 		*stp(s, ref) |= ST_RS;
 }
@@ -263,7 +295,7 @@ static void rs_add(struct sync *s, uint32_t ref, uint32_t seq)
  * [from, to], walking from the oldest like upstream: skip the older ones,
  * stop at the first newer one.
  */
-static void rs_range(struct sync *s, uint32_t from, uint32_t to, bool nack)
+static void rs_range(struct sync *s, uint32_t from, uint32_t to, int nack, int i)
 {
 	for (uint32_t r = s->rs_head, next; r != NIL; r = next) {
 		struct node *n = nd(s, r);
@@ -274,7 +306,7 @@ static void rs_range(struct sync *s, uint32_t from, uint32_t to, bool nack)
 		if (wire_after(n->seq, to))
 			break;
 		if (!nack) {
-			rs_drop(s, r);
+			rs_acked(s, r, i);
 			continue;
 		}
 		if (tx_push(s, r))
@@ -615,7 +647,16 @@ void sync_request_resync(struct sync *s, uint64_t now_ms)
 		ctl_queue(s, WIRE_F_RESYNC, 0, 0);
 }
 
-static struct peer *peer_get(struct sync *s, uint32_t key)
+static void peer_end(struct sync *s, struct peer *p)
+{
+	int i = (int)(p - s->peer);
+
+	rs_acked_all(s, i);
+	s->present &= (uint8_t)~(ACKED << i);
+	p->used = 0;
+}
+
+static struct peer *peer_get(struct sync *s, uint32_t key, uint64_t now)
 {
 	struct peer *p, *old = s->peer;
 
@@ -626,11 +667,15 @@ static struct peer *peer_get(struct sync *s, uint32_t key)
 			old = p;
 	}
 	p = old;
+	if (p->used)
+		peer_end(s, p);
 	memset(p, 0, sizeof(*p));
 	p->key = key;
 	p->window = s->cfg.ack_window;
+	s->present |= (uint8_t)(ACKED << (p - s->peer));
 out:
 	p->used = ++s->used;
+	p->heard = now;
 	return p;
 }
 
@@ -651,7 +696,7 @@ static int track(struct sync *s, const struct peer *p, uint32_t seq)
 	return SEQ_BEFORE;
 }
 
-static enum sync_rx digest(struct sync *s, const struct wire_hdr *h)
+static enum sync_rx digest(struct sync *s, const struct wire_hdr *h, int i)
 {
 	if (h->type <= WIRE_EXP_DEL && !(h->flags & ~F_HELLO))
 		return SYNC_RX_DATA;
@@ -661,7 +706,7 @@ static enum sync_rx digest(struct sync *s, const struct wire_hdr *h)
 	if (s->cfg.mode == SYNC_FTFW && h->flags & (WIRE_F_ACK | WIRE_F_NACK)) {
 		if (wire_before(h->to, h->from))
 			return SYNC_RX_BAD;
-		rs_range(s, h->from, h->to, !(h->flags & WIRE_F_ACK));
+		rs_range(s, h->from, h->to, !(h->flags & WIRE_F_ACK), i);
 		return SYNC_RX_CTL;
 	}
 	if (h->flags & WIRE_F_RESYNC) {
@@ -676,15 +721,16 @@ enum sync_rx sync_input(struct sync *s, uint32_t peer, const struct wire_hdr *h,
 	uint32_t W = s->cfg.ack_window;
 	enum sync_rx r;
 	struct peer *p;
-	int t;
+	int t, i;
 
 	start(s, now_ms);
 	if (s->cfg.mode == SYNC_ALARM)
 		return h->flags ? SYNC_RX_CTL : h->type > WIRE_EXP_DEL ? SYNC_RX_BAD_TYPE : SYNC_RX_DATA;
-	p = peer_get(s, peer);
+	p = peer_get(s, peer, now_ms);
+	i = (int)(p - s->peer);
 	if (s->cfg.mode == SYNC_NOTRACK) {
 		track(s, p, h->seq);
-		r = digest(s, h);
+		r = digest(s, h, i);
 		goto out;
 	}
 	if (h->flags & WIRE_F_HELLO_BACK && s->hello == HELLO_SAY)
@@ -696,15 +742,14 @@ enum sync_rx sync_input(struct sync *s, uint32_t peer, const struct wire_hdr *h,
 			p->window = W - 1;
 			p->ack_from = h->seq;
 		}
-		while (s->rs_head != NIL)
-			rs_drop(s, s->rs_head);
+		rs_acked_all(s, i);
 		t = SEQ_IN;
 	} else {
 		t = track(s, p, h->seq);
 		if (t == SEQ_BEFORE)
 			return SYNC_RX_DROP;
 	}
-	r = digest(s, h);
+	r = digest(s, h, i);
 	if (r == SYNC_RX_BAD)
 		goto out;
 	if (t == SEQ_AFTER) {
@@ -761,6 +806,13 @@ uint64_t sync_tick(struct sync *s, uint64_t now_ms)
 	start(s, now_ms);
 	if (s->wheel)
 		tm_run(s, now_ms);
+	/* a peer silent while another talks is gone (a dead node, a failed-over link's old address) */
+	for (struct peer *p = s->peer; p < s->peer + NPEER; p++)
+		for (struct peer *q = s->peer; p->used && q < s->peer + NPEER; q++)
+			if (q->used && p->heard + PEER_GONE_MS < q->heard) {
+				peer_end(s, p);
+				break;
+			}
 	if (now_ms >= s->alive_at)
 		alive(s, now_ms);
 	if (s->urgent || s->txq >= s->cfg.batch_objects || flush_due(s) <= now_ms)

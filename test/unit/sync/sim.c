@@ -536,6 +536,12 @@ void sim_run(struct sim *sim, uint64_t until)
 
 int sim_diff(struct sim *sim, int from, int to, uint32_t lo, uint32_t hi, const char *what)
 {
+	return sim_missing(sim, from, to, lo, hi, what, false);
+}
+
+int sim_missing(struct sim *sim, int from, int to, uint32_t lo, uint32_t hi, const char *what,
+		bool live_only)
+{
 	struct sim_node *a = &sim->node[from], *b = &sim->node[to];
 	int bad = 0;
 
@@ -545,7 +551,7 @@ int sim_diff(struct sim *sim, int from, int to, uint32_t lo, uint32_t hi, const 
 
 		if (got && sim->cache_timeout && sim->now - b->ext_at[key] >= sim->cache_timeout)
 			got = 0;
-		if (got == want)
+		if (got == want || (live_only && !want))
 			continue;
 		if (bad++ < 5 && what)
 			fprintf(stderr, "  %s: key %u: node %c has %u, node %c has %u\n", what, key,

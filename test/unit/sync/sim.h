@@ -110,6 +110,9 @@ void sim_delete(struct sim *sim, int i, uint32_t key);
 void sim_run(struct sim *sim, uint64_t t);
 /* Keys in [lo, hi) where node to's external cache differs from node from's live objects (a few printed, unless what is NULL). */
 int sim_diff(struct sim *sim, int from, int to, uint32_t lo, uint32_t hi, const char *what);
+/* The same for node from's live objects only: stale entries of deleted ones are not counted. */
+int sim_missing(struct sim *sim, int from, int to, uint32_t lo, uint32_t hi, const char *what,
+		bool live_only);
 uint32_t sim_rand(struct sim *sim);
 const char *sim_log(struct sim *sim);
 void sim_log_clear(struct sim *sim);

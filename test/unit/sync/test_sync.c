@@ -523,6 +523,479 @@ static void test_ftfw(void)
 	ftfw_hello_resend();
 }
 
+/* ---- NOTRACK ---- */
+
+static const struct sync_cfg NOTRACK_UP = { .mode = SYNC_NOTRACK,
+					    .batch_delay_ms = SYNC_BATCH_OFF };
+static const struct sync_cfg NOTRACK = { .mode = SYNC_NOTRACK };
+
+/* Idle NOTRACK peers: one ALIVE per second each way (spec 12.4), no ACK, no hello bits. */
+static void notrack_idle(void)
+{
+	static const struct act a[] = {
+		{ 0, A_START, 0, 0x6b0851c1 },
+		{ 500, A_START, 1, 0x6b085300 },
+	};
+	static const char *const want[] = {
+		"1000 A 1a100008 6b0851c1", "1500 B 1a100008 6b085300", "2000 A 1a100008 6b0851c2",
+		"2500 B 1a100008 6b085301", "3000 A 1a100008 6b0851c3",
+	};
+	struct sim sim;
+
+	sim_init(&sim, 2, 16, 1);
+	plan_attach(&sim, plan_new(a, N(a), &NOTRACK_UP));
+	sim_run(&sim, 3000);
+	CHECK(!log_eq(sim_log(&sim), want, N(want), false, "NOTRACK idle"), "NOTRACK idle");
+	sim_free(&sim);
+}
+
+static bool drop_count(struct sim *sim, int src, const uint8_t *d, size_t len)
+{
+	uint64_t *dropped = sim->arg2;
+	struct wire_hdr h;
+	size_t off = 0;
+
+	if (src != 0 || sim_rand(sim) % 100 >= 20)
+		return false;
+	while (wire_next(d, len, &off, &h) == WIRE_RX_OK)
+		(*dropped)++;
+	return true;
+}
+
+/*
+ * Data goes out once: DELs are released right after transmission, lost
+ * messages are counted (exactly) but not repaired; RESYNC works both ways.
+ */
+static void notrack_data(const struct sync_cfg *cfg)
+{
+	static const struct act a[] = {
+		{ 0, A_START, 0, 100 },
+		{ 0, A_START, 1, 900000 },
+		{ 15000, A_RESYNC, 1, 0 },
+		{ 16000, A_RESYNC, 0, 0 },
+	};
+	struct plan *p = plan_new(a, N(a), cfg);
+	uint64_t dropped = 0, dels = 0;
+	struct sim sim;
+
+	sim_init(&sim, 2, 600, 3);
+	sim.drop = drop_count;
+	sim.arg2 = &dropped;
+	p->load[0] = (struct load){ 0, 0, 500, 300, 1000, 11000, 0 };
+	p->load[1] = (struct load){ 1, 500, 600, 30, 1000, 11000, 0 };
+	p->nload = 2;
+	plan_attach(&sim, p);
+	sim_run(&sim, 12000);
+	sim.drop = NULL;
+	sim_run(&sim, 13000);	/* an ALIVE shows the tail loss */
+	for (uint32_t k = 0; k < sim.nkeys; k++)
+		dels += sim.node[0].key_dead[k];
+	CHECK(!dels && sim.node[0].releases > 100, "every DEL released at once (%" PRIu64 ")",
+	      sim.node[0].releases);
+	CHECK(stats(&sim, 0).rsq_len == 0 && stats(&sim, 0).rsq_max == 0, "no resend queue");
+	CHECK(stats(&sim, 1).lost == dropped && dropped > 0, "B lost %" PRIu64 ", dropped %" PRIu64,
+	      stats(&sim, 1).lost, dropped);
+	CHECK(sim_missing(&sim, 0, 1, 0, 500, NULL, true) > 0, "losses are not repaired");
+	sim_run(&sim, 18000);
+	CHECK(sim.node[0].resyncs == 1 && sim.node[1].resyncs == 1, "RESYNC both ways");
+	/* the live entries; deleted ones whose DEL was lost stay (upstream: no reaping) */
+	CHECK(!sim_missing(&sim, 0, 1, 0, 500, "NOTRACK A->B", true) &&
+		      !sim_diff(&sim, 1, 0, 500, 600, "NOTRACK B->A"),
+	      "a resync repairs");
+	sim_free(&sim);
+}
+
+static void notrack_hand(void)
+{
+	struct sync_cfg cfg = NOTRACK_UP;
+	uint8_t last[17] = { 0 };
+	struct sync_stats st;
+	struct sync *s = sync_new(&cfg, &hand_ops, last, 1, 1);
+
+	if (!s)
+		return;
+	CHECK(in(s, WIRE_CT_NEW, WIRE_F_HELLO | WIRE_F_HELLO_BACK, 10, 0, 0, 0) == SYNC_RX_DATA,
+	      "hello bits ignored on data");
+	CHECK(in(s, WIRE_CTL, WIRE_F_ACK, 11, 1, 1, 0) == SYNC_RX_BAD, "ACK refused");
+	CHECK(in(s, WIRE_CTL, WIRE_F_NACK, 12, 1, 1, 0) == SYNC_RX_BAD, "NACK refused");
+	CHECK(in(s, WIRE_CTL, WIRE_F_ALIVE | WIRE_F_HELLO, 15, 0, 0, 0) == SYNC_RX_CTL, "ALIVE");
+	CHECK(in(s, WIRE_CT_UPD, 0, 14, 0, 0, 0) == SYNC_RX_DATA, "late data is applied");
+	CHECK(in(s, WIRE_CTL, WIRE_F_ACK | WIRE_F_RESYNC, 16, 0, 0, 0) == SYNC_RX_CTL,
+	      "RESYNC wins over ACK in NOTRACK");
+	sync_get_stats(s, &st);
+	/*
+	 * Refused messages do not move the tracking: 12 after 10 loses 1, 15
+	 * loses 4; the late 14 is applied and becomes the last, so 16 loses 1.
+	 */
+	CHECK(st.bad == 2 && st.lost == 6 && st.before == 1, "bad %" PRIu64 " lost %" PRIu64
+	      " before %" PRIu64, st.bad, st.lost, st.before);
+	sync_request_resync(s, 1);
+	sync_tick(s, 1);
+	CHECK(last[0] == 0x1a && last[1] == 0x02 && last[3] == 16, "RESYNC without HELLO");
+	sync_get_stats(s, &st);
+	CHECK(st.rsq_len == 0 && st.qnodes == 0, "not kept");
+	sync_free(s);
+}
+
+/* Spec 10: FT-FW toward NOTRACK: data applied, FT-FW's ACKs refused, its resend queue overflows. */
+static void notrack_ftfw(void)
+{
+	static const struct act a[] = {
+		{ 0, A_START, 0, 100 },
+		{ 0, A_START, 1, 900000 },
+	};
+	struct plan *p = plan_new(a, N(a), &NOTRACK_UP);
+	struct sim sim;
+
+	p->cfg[0] = (struct sync_cfg){ .mode = SYNC_FTFW, .resend_queue_size = 64 };
+	sim_init(&sim, 2, 300, 5);
+	p->load[0] = (struct load){ 0, 0, 300, 100, 1000, 5000, 0 };
+	p->nload = 1;
+	plan_attach(&sim, p);
+	sim_run(&sim, 8000);
+	CHECK(!sim_diff(&sim, 0, 1, 0, 300, "FT-FW -> NOTRACK"), "data applied");
+	CHECK(stats(&sim, 1).bad > 0 && sim.node[1].rx[SYNC_RX_BAD] == stats(&sim, 1).bad,
+	      "FT-FW's ACKs are malformed headers to NOTRACK");
+	CHECK(stats(&sim, 0).rsq_overflow > 0, "FT-FW purges its resend queue");
+	sim_free(&sim);
+}
+
+static void test_notrack(void)
+{
+	notrack_idle();
+	notrack_data(&NOTRACK_UP);
+	notrack_data(&NOTRACK);
+	notrack_hand();
+	notrack_ftfw();
+}
+
+/* ---- ALARM ---- */
+
+/* Send times of key's state messages by node c in the log. */
+static int sends_of(struct sim *sim, char c, uint32_t key, uint64_t *t, int max)
+{
+	const char *l = sim_log(sim);
+	char pat[32];
+	int n = 0;
+
+	snprintf(pat, sizeof(pat), "%08x", key);
+	(void)pat;
+	for (; *l; l = strchr(l, '\n') + 1) {
+		const char *m = strchr(l, ' ') + 1;
+
+		if (*m == c && m[2] == '1' && m[3] < '6' && n < max)
+			t[n++] = strtoull(l, NULL, 10);
+	}
+	return n;
+}
+
+/*
+ * One entry: refreshed every 1..RefreshTime s + 0.2..1.0 s (the wheel may
+ * add up to one 128 ms slot), re-armed by an update, gone after its DEL.
+ */
+static void alarm_refresh(void)
+{
+	static const struct act a[] = {
+		{ 0, A_START, 0, 1 },
+		{ 1000, A_CREATE, 0, 3 },
+		{ 40000, A_UPDATE, 0, 3 },
+		{ 80000, A_DELETE, 0, 3 },
+	};
+	struct sync_cfg cfg = { .mode = SYNC_ALARM, .refresh_time = 5,
+				.batch_delay_ms = SYNC_BATCH_OFF };
+	uint64_t t[200];
+	int n, upd = 0;
+	struct sim sim;
+
+	sim_init(&sim, 2, 16, 1);
+	plan_attach(&sim, plan_new(a, N(a), &cfg));
+	sim_run(&sim, 100000);
+	n = sends_of(&sim, 'A', 3, t, 200);
+	CHECK(n > 15 && t[0] == 1000 && t[n - 1] == 80000, "%d sends, the last the DEL", n);
+	for (int i = 1; i < n; i++) {
+		uint64_t d = t[i] - t[i - 1];
+
+		if (t[i] == 40000 || t[i] == 80000) {
+			upd++;
+			continue;
+		}
+		CHECK(d >= 1200 && d <= 6000 + 128, "refresh after %" PRIu64 " ms", d);
+	}
+	CHECK(upd == 2, "the update and the DEL are sent at once");
+	CHECK(sim.node[0].releases == 1, "the DEL is released after transmission");
+	CHECK(sim.node[1].ext[3] == 0 && !sim_diff(&sim, 0, 1, 0, 16, "ALARM"), "B applied the DEL");
+	sim_free(&sim);
+}
+
+/* Loss is repaired by the refreshes; entries whose DEL was lost expire (CacheTimeout). */
+static void alarm_lossy(void)
+{
+	static const struct act a[] = {
+		{ 0, A_START, 0, 1 },
+		{ 0, A_START, 1, 1 },
+		{ 0, A_NET, 0, 20 },
+		{ 18000, A_RESYNC, 1, 0 },
+	};
+	struct sync_cfg cfg = { .mode = SYNC_ALARM, .refresh_time = 5 };
+	struct plan *p = plan_new(a, N(a), &cfg);
+	struct sim sim;
+
+	sim_init(&sim, 2, 200, 9);
+	sim.cache_timeout = 30000;
+	p->dup = 10;
+	p->load[0] = (struct load){ 0, 0, 200, 100, 1000, 15000, 0 };
+	p->nload = 1;
+	plan_attach(&sim, p);
+	sim_run(&sim, 60000);
+	CHECK(!sim_diff(&sim, 0, 1, 0, 200, "ALARM lossy"), "ALARM converges by refreshes");
+	CHECK(stats(&sim, 1).lost == 0 && stats(&sim, 1).before == 0, "ALARM never tracks seqs");
+	CHECK(sim.node[0].resyncs == 0, "-n does nothing in ALARM");
+	sim_free(&sim);
+}
+
+static void alarm_hand(void)
+{
+	struct sync_cfg cfg = { .mode = SYNC_ALARM };
+	uint8_t last[17] = { 0 };
+	struct sync_stats st;
+	struct sync *s = sync_new(&cfg, &hand_ops, last, 1, 1);
+
+	if (!s)
+		return;
+	CHECK(in(s, WIRE_CT_NEW, 0, 10, 0, 0, 0) == SYNC_RX_DATA, "data");
+	CHECK(in(s, WIRE_CT_NEW, 0, 50, 0, 0, 0) == SYNC_RX_DATA, "a gap is fine");
+	CHECK(in(s, WIRE_CT_NEW, WIRE_F_HELLO, 51, 0, 0, 0) == SYNC_RX_CTL, "flags: ignored");
+	CHECK(in(s, WIRE_CTL, WIRE_F_ALIVE, 52, 0, 0, 0) == SYNC_RX_CTL, "ALIVE ignored");
+	CHECK(in(s, WIRE_CTL, WIRE_F_RESYNC, 53, 0, 0, 0) == SYNC_RX_CTL, "RESYNC ignored");
+	CHECK(in(s, 7, 0, 54, 0, 0, 0) == SYNC_RX_BAD_TYPE, "type 7");
+	CHECK(in(s, WIRE_CTL, 0, 55, 0, 0, 0) == SYNC_RX_BAD_TYPE, "CTL without flags");
+	sync_get_stats(s, &st);
+	CHECK(!st.lost && !st.before && !st.bad, "nothing counted");
+	sync_request_resync(s, 0);
+	CHECK(sync_tick(s, 0) == UINT64_MAX, "nothing to do, no timer");
+	CHECK(last[16] == 0, "no control message, ever");
+	sync_free(s);
+}
+
+/* 200k refresh timers on the wheel: every entry refreshed in time, at RefreshTime 60. */
+struct scale {
+	uint32_t n, sends, late;
+	uint64_t now, *last;
+};
+
+static int scale_enc(void *arg, uint32_t id, uint8_t *buf, size_t room)
+{
+	struct scale *sc = arg;
+
+	if (sc->last[id] != NONE) {
+		uint64_t d = sc->now - sc->last[id];
+
+		if (d < 1200 || d > 61000 + 128 + 10)
+			sc->late++;
+	}
+	sc->last[id] = sc->now;
+	sc->sends++;
+	wire_hdr_put(buf, WIRE_CT_UPD, 0, 8, 0);
+	return 8;
+}
+
+static int scale_send(void *arg, const uint8_t *m, size_t len)
+{
+	return 0;
+}
+
+static void alarm_scale(void)
+{
+	static const struct sync_ops ops = { scale_enc, scale_send, noflush, rel, noresync };
+	struct sync_cfg cfg = { .mode = SYNC_ALARM };
+	struct scale sc = { 200000, 0, 0, 0, NULL };
+	struct sync *s = sync_new(&cfg, &ops, &sc, 1, 42);
+	uint64_t next = 0;
+	int ticks = 0;
+
+	sc.last = malloc(sc.n * sizeof(*sc.last));
+	if (!s || !sc.last)
+		return;
+	for (uint32_t i = 0; i < sc.n; i++) {
+		sc.last[i] = NONE;
+		CHECK(!sync_queue(s, i, 0), "queue %u", i);
+	}
+	/* tick only when asked: the wheel says when */
+	for (sc.now = 0; sc.now <= 125000; sc.now = next, ticks++)
+		next = sync_tick(s, sc.now);
+	CHECK(sc.late == 0, "%u refreshes out of bounds", sc.late);
+	CHECK(sc.sends > 3 * sc.n && sc.sends < 9 * sc.n, "%u sends", sc.sends);
+	for (uint32_t i = 0; i < sc.n; i++)
+		if (sc.last[i] + 61128 < 125000) {
+			CHECK(0, "id %u last refreshed at %" PRIu64, i, sc.last[i]);
+			break;
+		}
+	CHECK(ticks < 2000, "%d ticks for 125 s", ticks);
+	sync_free(s);
+	free(sc.last);
+}
+
+static void test_alarm(void)
+{
+	alarm_refresh();
+	alarm_lossy();
+	alarm_hand();
+	alarm_scale();
+}
+
+/* ---- multicast, more than two nodes: per-peer sequence tracking ---- */
+
+static void mcast_run(bool peer_keys, bool lossy)
+{
+	static const struct act a[] = {
+		{ 0, A_START, 0, 1000000000u },
+		{ 100, A_START, 1, 2000000000u },
+		{ 200, A_START, 2, 3000000000u },
+		{ 3000, A_NET, 0, 10 },
+	};
+	struct plan *p = plan_new(a, lossy ? N(a) : N(a) - 1, &FTFW);
+	struct sim sim;
+	int bad = 0;
+
+	sim_init(&sim, 3, 1500, 21);
+	sim.mcast = true;
+	sim.peer_keys = peer_keys;
+	p->dup = 10;
+	for (int i = 0; i < 3; i++)
+		p->load[i] = (struct load){ i, 500 * (uint32_t)i, 500 * (uint32_t)i + 500, 100,
+					    3000, 13000, 0 };
+	p->nload = 3;
+	plan_attach(&sim, p);
+	sim_run(&sim, 40000);
+	for (int i = 0; i < 3; i++)
+		for (int j = 0; j < 3; j++)
+			if (i != j)
+				bad += sim_diff(&sim, i, j, 500 * (uint32_t)i, 500 * (uint32_t)i + 500,
+						peer_keys ? "mcast" : NULL);
+	for (int i = 0; getenv("SIM_DEBUG") && i < 3; i++) {
+		struct sync_stats st = stats(&sim, i);
+		struct sim_node *nd = &sim.node[i];
+
+		fprintf(stderr, "node %d: lost %" PRIu64 " before %" PRIu64 " rx data %" PRIu64
+			" ctl %" PRIu64 " drop %" PRIu64 " bad %" PRIu64 " rsq %u\n", i, st.lost,
+			st.before, nd->rx[0], nd->rx[1], nd->rx[2], nd->rx[3], st.rsq_len);
+	}
+	if (peer_keys) {
+		CHECK(!bad, "three nodes converge%s", lossy ? " under loss" : "");
+		for (int i = 0; !lossy && i < 3; i++)
+			CHECK(!stats(&sim, i).lost && !stats(&sim, i).before,
+			      "node %d: no spurious loss: lost %" PRIu64 " before %" PRIu64, i,
+			      stats(&sim, i).lost, stats(&sim, i).before);
+	} else {
+		/*
+		 * One sequence for all peers, like upstream: with these bases B
+		 * drops A's messages as late once it took one of C's (3e9 is
+		 * after 1e9), and so on.
+		 */
+		CHECK(bad > 100 && stats(&sim, 1).before > 500,
+		      "global tracking: %d keys differ, %" PRIu64 " late", bad,
+		      stats(&sim, 1).before);
+	}
+	sim_free(&sim);
+}
+
+/*
+ * A node dies for good: once it is silent for 5 s while the others talk,
+ * nothing waits for its ACKs (else A's resend queue would only grow).
+ */
+static void mcast_dead(void)
+{
+	static const struct act a[] = {
+		{ 0, A_START, 0, 1000000000u },
+		{ 100, A_START, 1, 2000000000u },
+		{ 200, A_START, 2, 3000000000u },
+		{ 4000, A_STOP, 2, 0 },
+	};
+	struct plan *p = plan_new(a, N(a), &FTFW);
+	struct sim sim;
+
+	sim_init(&sim, 3, 500, 22);
+	sim.mcast = sim.peer_keys = true;
+	p->load[0] = (struct load){ 0, 0, 500, 200, 3000, 20000, 0 };
+	p->nload = 1;
+	plan_attach(&sim, p);
+	sim_run(&sim, 8000);
+	CHECK(stats(&sim, 0).rsq_len > 100, "C is not yet given up: %u", stats(&sim, 0).rsq_len);
+	sim_run(&sim, 21000);
+	CHECK(stats(&sim, 0).rsq_len < 10, "C's share released: %u", stats(&sim, 0).rsq_len);
+	CHECK(!sim_diff(&sim, 0, 1, 0, 500, "dead node"), "B is still in sync");
+	sim_free(&sim);
+}
+
+static void test_mcast(void)
+{
+	mcast_run(true, false);
+	mcast_run(true, true);
+	mcast_run(false, false);
+	mcast_dead();
+}
+
+/* ---- live-path density: events in netlink-read bursts of 1..5 ---- */
+
+static void density_run(const struct sync_cfg *cfg, uint32_t rate, double *dens, double *avg,
+			uint64_t *max)
+{
+	static const struct act a[] = {
+		{ 0, A_START, 0, 1 },
+		{ 0, A_START, 1, 1 },
+	};
+	struct plan *p = plan_new(a, N(a), cfg);
+	struct sim_node *nd;
+	struct sim sim;
+
+	sim_init(&sim, 2, 20000, 17);
+	p->load[0] = (struct load){ 0, 0, 20000, rate, 2000, 7000, 0 };
+	p->nload = 1;
+	plan_attach(&sim, p);
+	sim_run(&sim, 9000);
+	nd = &sim.node[0];
+	*dens = (double)nd->data_msgs / (double)nd->dgrams_data;
+	*avg = (double)nd->delay_sum / (double)nd->delay_n;
+	*max = nd->delay_max;
+	CHECK(!sim_diff(&sim, 0, 1, 0, 20000, "density"), "density run converges");
+	sim_free(&sim);
+}
+
+static void test_density(void)
+{
+	static const uint32_t rates[] = { 500, 2000, 5000, 10000, 20000, 50000 };
+	static const struct sync_cfg cfgs[] = {
+		{ .mode = SYNC_FTFW, .batch_delay_ms = SYNC_BATCH_OFF },
+		{ .mode = SYNC_FTFW, .batch_delay_ms = 2 },
+		{ .mode = SYNC_FTFW },
+		{ .mode = SYNC_FTFW, .batch_delay_ms = 10 },
+	};
+	static const char *const names[] = { "off (upstream)", "2 ms", "5 ms (default)", "10 ms" };
+
+	printf("76-byte messages, 19 fit a datagram; objects per datagram / added delay avg, max (ms)\n");
+	printf("%-16s", "events/s");
+	for (size_t r = 0; r < N(rates); r++)
+		printf("%18" PRIu32, rates[r]);
+	printf("\n");
+	for (size_t c = 0; c < N(cfgs); c++) {
+		printf("%-16s", names[c]);
+		for (size_t r = 0; r < N(rates); r++) {
+			double d, avg;
+			uint64_t max;
+
+			density_run(&cfgs[c], rates[r], &d, &avg, &max);
+			printf("  %5.1f %4.1f %3" PRIu64 "  ", d, avg, max);
+			if (c == 0)
+				CHECK(d < 3.5, "upstream-timed rounds: %.1f per datagram", d);
+			if (c == 2 && rates[r] >= 10000)
+				CHECK(d >= 17, "default batching at %u/s: %.1f per datagram", rates[r], d);
+			if (c)
+				CHECK(max <= (c == 1 ? 2 : c == 2 ? 5 : 10), "delay %" PRIu64, max);
+		}
+		printf("\n");
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -531,6 +1004,10 @@ int main(int argc, char **argv)
 	} groups[] = {
 		{ "trace", test_trace },
 		{ "ftfw", test_ftfw },
+		{ "notrack", test_notrack },
+		{ "alarm", test_alarm },
+		{ "mcast", test_mcast },
+		{ "density", test_density },
 	};
 	int ran = 0;
 
