@@ -3,7 +3,7 @@
 # Build one harness with clang's libFuzzer + ASan/UBSan and run it on its seed corpus.
 # usage: test/fuzz/libfuzzer.sh BUILDDIR HARNESS [libFuzzer options...]
 #   BUILDDIR  a configured meson build directory (for config.h)
-#   HARNESS   ctnl | args | labelmap
+#   HARNESS   ctnl | args | labelmap | sync
 # Work files (binary, new inputs, crash-*, dictionary): ${FUZZ_OUT:-/tmp/ctbox-libfuzzer}.
 set -eu
 
@@ -26,8 +26,10 @@ args)
 	      proto/ctnl_full.c" ;;
 labelmap)
 	srcs="core/labelmap.c" ;;
+sync)
+	srcs="core/sync.c proto/wire_hdr.c" ;;
 *)
-	echo "unknown harness: $harness (ctnl, args, labelmap)" >&2; exit 2 ;;
+	echo "unknown harness: $harness (ctnl, args, labelmap, sync)" >&2; exit 2 ;;
 esac
 
 mkdir -p "$out/corpus-$harness"

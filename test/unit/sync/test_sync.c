@@ -505,8 +505,37 @@ static void ftfw_hello_resend(void)
 	sync_free(s);
 }
 
+/* More senders than the engine tracks: the least recently heard is forgotten, then new again. */
+static void ftfw_peers(void)
+{
+	struct sync_cfg cfg = { .mode = SYNC_FTFW, .batch_delay_ms = SYNC_BATCH_OFF };
+	uint8_t last[17] = { 0 };
+	struct sync_stats st;
+	struct sync *s = sync_new(&cfg, &hand_ops, last, 1, 1);
+	struct wire_hdr h = { 1, WIRE_CT_NEW, 0, 8, 10, 0, 0 };
+
+	if (!s)
+		return;
+	for (uint32_t peer = 1; peer <= 4; peer++)
+		CHECK(sync_input(s, peer, &h, 0) == SYNC_RX_DATA, "peer %u", peer);
+	h.seq = 12;
+	CHECK(sync_input(s, 1, &h, 0) == SYNC_RX_DATA, "peer 1 again");
+	sync_get_stats(s, &st);
+	CHECK(st.lost == 1, "one lost from peer 1: %" PRIu64, st.lost);
+	h.seq = 10;
+	CHECK(sync_input(s, 5, &h, 0) == SYNC_RX_DATA, "a fifth peer takes peer 2's place");
+	h.seq = 30;
+	CHECK(sync_input(s, 2, &h, 0) == SYNC_RX_DATA, "peer 2 is new again");
+	h.seq = 14;
+	CHECK(sync_input(s, 1, &h, 0) == SYNC_RX_DATA, "peer 1 still known");
+	sync_get_stats(s, &st);
+	CHECK(st.lost == 2 && st.before == 0, "lost %" PRIu64 " before %" PRIu64, st.lost, st.before);
+	sync_free(s);
+}
+
 static void test_ftfw(void)
 {
+	ftfw_peers();
 	ftfw_lossy(&FTFW, 11, 5000);
 	ftfw_lossy(&FTFW, 12, 0xfffffff0u);	/* across the wrap */
 	ftfw_lossy(&FTFW_UP, 13, 1234567);
@@ -774,13 +803,21 @@ static void alarm_hand(void)
 	sync_request_resync(s, 0);
 	CHECK(sync_tick(s, 0) == UINT64_MAX, "nothing to do, no timer");
 	CHECK(last[16] == 0, "no control message, ever");
+	/* a forgotten entry is not refreshed; forgetting an unknown id is harmless */
+	sync_queue(s, 5, 0);
+	sync_tick(s, 10);
+	sync_forget(s, 5);
+	sync_forget(s, 99999);
+	sync_forget(s, 5 | SYNC_ID_EXP);
+	last[16] = 0;
+	CHECK(sync_tick(s, 100000) == UINT64_MAX && last[16] == 0, "forgotten: no refresh");
 	sync_free(s);
 }
 
 /* 200k refresh timers on the wheel: every entry refreshed in time, at RefreshTime 60. */
 struct scale {
 	uint32_t n, sends, late;
-	uint64_t now, *last;
+	uint64_t now, *last, max;	/* max: RefreshTime + 1 s + a wheel slot + a tick, in ms */
 };
 
 static int scale_enc(void *arg, uint32_t id, uint8_t *buf, size_t room)
@@ -790,7 +827,7 @@ static int scale_enc(void *arg, uint32_t id, uint8_t *buf, size_t room)
 	if (sc->last[id] != NONE) {
 		uint64_t d = sc->now - sc->last[id];
 
-		if (d < 1200 || d > 61000 + 128 + 10)
+		if (d < 1200 || d > sc->max)
 			sc->late++;
 	}
 	sc->last[id] = sc->now;
@@ -808,7 +845,7 @@ static void alarm_scale(void)
 {
 	static const struct sync_ops ops = { scale_enc, scale_send, noflush, rel, noresync };
 	struct sync_cfg cfg = { .mode = SYNC_ALARM };
-	struct scale sc = { 200000, 0, 0, 0, NULL };
+	struct scale sc = { 200000, 0, 0, 0, NULL, 61000 + 128 + 10 };
 	struct sync *s = sync_new(&cfg, &ops, &sc, 1, 42);
 	uint64_t next = 0;
 	int ticks = 0;
@@ -835,12 +872,48 @@ static void alarm_scale(void)
 	free(sc.last);
 }
 
+/*
+ * RefreshTime 300: timers more than a wheel turn (131 s) ahead wait their
+ * turn; then the daemon stalls for 800 s: each entry fires once.
+ */
+static void alarm_long(void)
+{
+	static const struct sync_ops ops = { scale_enc, scale_send, noflush, rel, noresync };
+	struct sync_cfg cfg = { .mode = SYNC_ALARM, .refresh_time = 300 };
+	struct scale sc = { 5000, 0, 0, 0, NULL, 301000 + 128 + 10 };
+	struct sync *s = sync_new(&cfg, &ops, &sc, 1, 7);
+	uint64_t next = 0;
+	uint32_t before;
+
+	sc.last = malloc(sc.n * sizeof(*sc.last));
+	if (!s || !sc.last)
+		return;
+	for (uint32_t i = 0; i < sc.n; i++) {
+		sc.last[i] = NONE;
+		sync_queue(s, i, 0);
+	}
+	for (sc.now = 0; sc.now <= 700000; sc.now = next)
+		next = sync_tick(s, sc.now);
+	CHECK(sc.late == 0, "%u refreshes out of bounds", sc.late);
+	sc.now = 1500000;
+	before = sc.sends;
+	sync_tick(s, sc.now);
+	next = sync_tick(s, sc.now + 10);
+	CHECK(sc.sends - before == sc.n, "%u sends after the stall", sc.sends - before);
+	/* timers of later turns share slots with near ones: the wheel wakes per slot */
+	CHECK(next > sc.now + 10 && next <= sc.now + 10 + 128, "next tick in %" PRIu64 " ms",
+	      next - sc.now);
+	sync_free(s);
+	free(sc.last);
+}
+
 static void test_alarm(void)
 {
 	alarm_refresh();
 	alarm_lossy();
 	alarm_hand();
 	alarm_scale();
+	alarm_long();
 }
 
 /* ---- multicast, more than two nodes: per-peer sequence tracking ---- */
