@@ -86,7 +86,7 @@ struct sync {
 		uint64_t t;		/* ... queued at t */
 	} mark[NMARK];
 	uint32_t rs_head, rs_tail, rsq;	/* resend queue */
-	uint64_t now, alive_at, unflushed, wheel_due, wnext, used;
+	uint64_t now, alive_at, unflushed, wheel_due, wnext, used, heard;	/* heard: last input */
 	uint32_t *wheel;
 	struct peer peer[NPEER];
 	struct sync_stats st;
@@ -675,7 +675,7 @@ static struct peer *peer_get(struct sync *s, uint32_t key, uint64_t now)
 	s->present |= (uint8_t)(ACKED << (p - s->peer));
 out:
 	p->used = ++s->used;
-	p->heard = now;
+	p->heard = s->heard = now;
 	return p;
 }
 
@@ -808,11 +808,8 @@ uint64_t sync_tick(struct sync *s, uint64_t now_ms)
 		tm_run(s, now_ms);
 	/* a peer silent while another talks is gone (a dead node, a failed-over link's old address) */
 	for (struct peer *p = s->peer; p < s->peer + NPEER; p++)
-		for (struct peer *q = s->peer; p->used && q < s->peer + NPEER; q++)
-			if (q->used && p->heard + PEER_GONE_MS < q->heard) {
-				peer_end(s, p);
-				break;
-			}
+		if (p->used && p->heard + PEER_GONE_MS < s->heard)
+			peer_end(s, p);
 	if (now_ms >= s->alive_at)
 		alive(s, now_ms);
 	if (s->urgent || s->txq >= s->cfg.batch_objects || flush_due(s) <= now_ms)

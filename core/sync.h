@@ -133,8 +133,12 @@ void sync_request_resync(struct sync *s, uint64_t now_ms);
  * receive rules: sequence tracking, ACK/NACK/HELLO handling, RESYNC
  * (ops->resync). peer names the sending node (e.g. a hash of the source
  * address on a multicast link with more than two nodes); pass 0 when all
- * messages come from one node, also over several dedicated links.
- * Messages to send in answer are queued: call sync_tick after the datagram.
+ * messages come from one node, also over several dedicated links. Each
+ * node (up to 4, least recently heard replaced) has its own sequence
+ * state, and a resend element waits for every node's ACK; a node silent
+ * for 5 s while another one talks is given up. With one node this is
+ * upstream's behaviour. Messages to send in answer are queued: call
+ * sync_tick after the datagram.
  */
 enum sync_rx sync_input(struct sync *s, uint32_t peer, const struct wire_hdr *h, uint64_t now_ms);
 
