@@ -18,11 +18,13 @@
 #define SLOT (1u << SLOT_SHIFT)
 #define WHEEL 1024u		/* ... 131 s per turn */
 #define ALIVE_MS 1000
-#define NPEER 8
+#define NPEER 4		/* their ack marks fill the st byte's high nibble */
+#define PEER_GONE_MS 5000	/* silence that ends a peer while another one talks */
+#define NMARK 32		/* queue-time marks: one per ms with queueing, for batch_delay_ms <= 31 exact */
 #define F_HELLO (WIRE_F_HELLO | WIRE_F_HELLO_BACK)
 
-/* Where an object is: its bits in st[]. */
-enum { ST_TX = 1, ST_RS = 2, ST_TM = 4, ST_DEL = 8 };
+/* Where an object is: its bits in st[]; the high nibble: peers that acked it (ACKED << peer). */
+enum { ST_TX = 1, ST_RS = 2, ST_TM = 4, ST_DEL = 8, ACKED = 0x10 };
 enum { HELLO_INIT, HELLO_SAY, HELLO_DONE };
 enum { SEQ_UNSET, SEQ_IN, SEQ_AFTER, SEQ_BEFORE };
 
@@ -31,6 +33,12 @@ enum { SEQ_UNSET, SEQ_IN, SEQ_AFTER, SEQ_BEFORE };
  * queue) or its refresh expiry in ms (ALARM wheel), plus the st byte. The
  * transmit queue is a ring of references, so an ALARM object can wait in
  * it and on the wheel at once.
+ *
+ * Upstream keeps one receive state for all senders, and one ACK releases
+ * an element for everybody: with more than two nodes on a multicast link
+ * that loses messages. Here each sending node (the caller names it) has
+ * its receive state, and a resend element goes when every peer heard
+ * from acked it. With one peer this is upstream's behaviour exactly.
  */
 struct node {
 	uint32_t prev, next, seq;
@@ -50,12 +58,12 @@ struct tab {
 struct ctl {
 	struct node n;
 	uint32_t from, to;
-	uint8_t flags;
+	uint8_t flags, acked;	/* acked: like st's high nibble */
 };
 
 /* Receive-side state of one sending node (upstream has one, for all). */
 struct peer {
-	uint64_t used;	/* LRU stamp, 0: free */
+	uint64_t used, heard;	/* LRU stamp (0: free), last message */
 	uint32_t key, last, ack_from, window;
 	bool seq_set, ack_set;
 };
@@ -65,14 +73,20 @@ struct sync {
 	const struct sync_ops *ops;
 	void *arg;
 	uint32_t seq, rng;
-	uint8_t hello, say_back, urgent, started;
+	uint8_t hello, say_back, urgent, started, present;	/* present: ACKED << peer in use */
 	struct tab tab[2];		/* conntrack ids, expectation ids */
 	struct ctl *ctl;
 	uint32_t nctl, ctl_free;
 	uint32_t *ring, rhead, rlen, rcap;	/* transmit queue */
 	uint32_t txq, txc;		/* objects and control messages in it */
+	uint32_t pushed, popped;	/* ring entries ever */
+	uint32_t mhead, mlen, delay;
+	struct {
+		uint32_t n;		/* from the n-th ring entry on ... */
+		uint64_t t;		/* ... queued at t */
+	} mark[NMARK];
 	uint32_t rs_head, rs_tail, rsq;	/* resend queue */
-	uint64_t alive_at, flush_at, wheel_due, wnext, used;
+	uint64_t now, alive_at, unflushed, wheel_due, wnext, used, heard;	/* heard: last input */
 	uint32_t *wheel;
 	struct peer peer[NPEER];
 	struct sync_stats st;
@@ -152,6 +166,12 @@ static int tx_push(struct sync *s, uint32_t ref)
 		s->rhead = 0;
 	}
 	s->ring[(s->rhead + s->rlen++) & (s->rcap - 1)] = ref;
+	/* FIFO: a mark per queueing ms gives every entry its queue time (late marks err early) */
+	if ((!s->mlen || s->mark[(s->mhead + s->mlen - 1) % NMARK].t != s->now) && s->mlen < NMARK) {
+		s->mark[(s->mhead + s->mlen) % NMARK].n = s->pushed;
+		s->mark[(s->mhead + s->mlen++) % NMARK].t = s->now;
+	}
+	s->pushed++;
 	return 0;
 }
 
@@ -226,6 +246,30 @@ static void rs_drop(struct sync *s, uint32_t ref)
 		put(s, ref, false);
 }
 
+static uint8_t *acked(const struct sync *s, uint32_t ref)
+{
+	return is_ctl(ref) ? &s->ctl[ref & IDX].acked : stp(s, ref);
+}
+
+/* Peer i acked ref: it goes once all present peers did. */
+static void rs_acked(struct sync *s, uint32_t ref, int i)
+{
+	uint8_t *a = acked(s, ref);
+
+	*a |= (uint8_t)(ACKED << i);
+	if ((*a & s->present) == s->present)
+		rs_drop(s, ref);
+}
+
+/* Peer i (re)started or left: it will never ack what waits; upstream flushes the queue. */
+static void rs_acked_all(struct sync *s, int i)
+{
+	for (uint32_t r = s->rs_head, next; r != NIL; r = next) {
+		next = nd(s, r)->next;
+		rs_acked(s, r, i);
+	}
+}
+
 static void rs_add(struct sync *s, uint32_t ref, uint32_t seq)
 {
 	struct node *n;
@@ -241,6 +285,7 @@ static void rs_add(struct sync *s, uint32_t ref, uint32_t seq)
 	*(s->rs_tail != NIL ? &nd(s, s->rs_tail)->next : &s->rs_head) = ref;
 	s->rs_tail = ref;
 	s->rsq++;
+	*acked(s, ref) &= ACKED - 1;
 	if (!is_ctl(ref))
 		*stp(s, ref) |= ST_RS;
 }
@@ -250,7 +295,7 @@ static void rs_add(struct sync *s, uint32_t ref, uint32_t seq)
  * [from, to], walking from the oldest like upstream: skip the older ones,
  * stop at the first newer one.
  */
-static void rs_range(struct sync *s, uint32_t from, uint32_t to, bool nack)
+static void rs_range(struct sync *s, uint32_t from, uint32_t to, int nack, int i)
 {
 	for (uint32_t r = s->rs_head, next; r != NIL; r = next) {
 		struct node *n = nd(s, r);
@@ -261,7 +306,7 @@ static void rs_range(struct sync *s, uint32_t from, uint32_t to, bool nack)
 		if (wire_after(n->seq, to))
 			break;
 		if (!nack) {
-			rs_drop(s, r);
+			rs_acked(s, r, i);
 			continue;
 		}
 		if (tx_push(s, r))
@@ -322,14 +367,7 @@ static void tm_arm(struct sync *s, uint32_t id, uint64_t now)
 		s->wheel_due = e;
 }
 
-static void pend(struct sync *s, uint64_t now)
-{
-	if (s->flush_at == NEVER)
-		s->flush_at = s->cfg.batch_delay_ms == SYNC_BATCH_OFF ? now
-								       : now + s->cfg.batch_delay_ms;
-}
-
-static int tx_obj(struct sync *s, uint32_t id, uint8_t *st, uint64_t now)
+static int tx_obj(struct sync *s, uint32_t id, uint8_t *st)
 {
 	if (*st & ST_TX)
 		return 0;
@@ -339,7 +377,6 @@ static int tx_obj(struct sync *s, uint32_t id, uint8_t *st, uint64_t now)
 		rs_unlink(s, id);
 	*st |= ST_TX;
 	s->txq++;
-	pend(s, now);
 	return 0;
 }
 
@@ -369,7 +406,7 @@ static void tm_run(struct sync *s, uint64_t now)
 			}
 			*stp(s, r) &= (uint8_t)~ST_TM;
 			tm_arm(s, r, now);
-			tx_obj(s, r, stp(s, r), now);
+			tx_obj(s, r, stp(s, r));
 		}
 	}
 	if (s->wnext + SLOT <= now)
@@ -398,7 +435,14 @@ static uint8_t hello_flags(struct sync *s)
 	return f;
 }
 
-static void send_ctl(struct sync *s, uint32_t ref)
+/* One message to the channel; a fresh datagram starts the wait for its flush. */
+static void emit(struct sync *s, const uint8_t *m, size_t len, uint64_t queued)
+{
+	if (s->ops->send(s->arg, m, len) || s->unflushed == NEVER)
+		s->unflushed = queued;
+}
+
+static void send_ctl(struct sync *s, uint32_t ref, uint64_t queued)
 {
 	struct ctl *c = &s->ctl[ref & IDX];
 	uint8_t m[WIRE_CTL_LEN];
@@ -411,7 +455,7 @@ static void send_ctl(struct sync *s, uint32_t ref)
 		wire_ctl_put(m, c->flags, s->seq, c->from, c->to);
 	else
 		wire_hdr_put(m, WIRE_CTL, c->flags, WIRE_HDR_LEN, s->seq);
-	s->ops->send(s->arg, m, range ? WIRE_CTL_LEN : WIRE_HDR_LEN);
+	emit(s, m, range ? WIRE_CTL_LEN : WIRE_HDR_LEN, queued);
 	if (range && s->cfg.mode == SYNC_FTFW)
 		rs_add(s, ref, s->seq);
 	else
@@ -419,7 +463,7 @@ static void send_ctl(struct sync *s, uint32_t ref)
 	s->seq++;
 }
 
-static void send_obj(struct sync *s, uint32_t id)
+static void send_obj(struct sync *s, uint32_t id, uint64_t queued)
 {
 	uint8_t *st = stp(s, id), t;
 	int len;
@@ -445,7 +489,7 @@ static void send_obj(struct sync *s, uint32_t id)
 	else
 		*st &= (uint8_t)~ST_DEL;
 	wire_hdr_stamp(s->buf, s->seq, hello_flags(s));
-	s->ops->send(s->arg, s->buf, (size_t)len);
+	emit(s, s->buf, (size_t)len, queued);
 	if (s->cfg.mode == SYNC_FTFW) {
 		rs_add(s, id, s->seq);
 	} else if (*st & ST_DEL) {
@@ -456,36 +500,54 @@ static void send_obj(struct sync *s, uint32_t id)
 	s->seq++;
 }
 
-/* A transmit round: the whole queue in order, then (on a deadline) the partial datagram. */
-static void xmit(struct sync *s, uint64_t now, bool flush)
+/* Due time of the oldest message queued or buffered in the channel (NEVER: none). */
+static uint64_t flush_due(const struct sync *s)
+{
+	uint64_t t = s->mlen && s->mark[s->mhead].t < s->unflushed ? s->mark[s->mhead].t
+								     : s->unflushed;
+
+	return t == NEVER ? NEVER : t + s->delay;
+}
+
+/*
+ * A transmit round: the whole queue in order. The partial datagram goes
+ * out when a control message is in it or its oldest message is due.
+ */
+static void xmit(struct sync *s, uint64_t now)
 {
 	if (s->rlen && s->cfg.mode != SYNC_ALARM)
 		s->alive_at = now + ALIVE_MS;
 	while (s->rlen) {
-		uint32_t ref = s->ring[s->rhead];
+		uint32_t ref = s->ring[s->rhead], k = s->popped++;
 
+		while (s->mlen > 1 && (int32_t)(s->mark[(s->mhead + 1) % NMARK].n - k) <= 0) {
+			s->mhead = (s->mhead + 1) % NMARK;
+			s->mlen--;
+		}
 		s->rhead = (s->rhead + 1) & (s->rcap - 1);
 		s->rlen--;
 		if (is_ctl(ref))
-			send_ctl(s, ref);
+			send_ctl(s, ref, s->mark[s->mhead].t);
 		else
-			send_obj(s, ref);
+			send_obj(s, ref, s->mark[s->mhead].t);
 	}
+	s->mlen = 0;
 	if (s->rcap > 65536) {
 		/* give a bulk's ring back */
 		free(s->ring);
 		s->ring = NULL;
 		s->rcap = 0;
 	}
-	if (flush) {
+	if (s->unflushed != NEVER && (s->urgent || flush_due(s) <= now)) {
 		s->ops->flush(s->arg);
-		s->flush_at = NEVER;
-		s->urgent = 0;
+		s->unflushed = NEVER;
 	}
+	s->urgent = 0;
 }
 
 static void start(struct sync *s, uint64_t now)
 {
+	s->now = now;
 	if (s->started)
 		return;
 	s->started = 1;
@@ -502,14 +564,16 @@ struct sync *sync_new(const struct sync_cfg *cfg, const struct sync_ops *ops, vo
 	if (!s)
 		return NULL;
 	s->cfg = *cfg;
-	if (!s->cfg.ack_window)
-		s->cfg.ack_window = 300;
+	/* 1 would have two peers ack each other's acks forever (upstream's counter wraps instead) */
+	if (s->cfg.ack_window < 2)
+		s->cfg.ack_window = s->cfg.ack_window ? 2 : 300;
 	if (!s->cfg.resend_queue_size)
 		s->cfg.resend_queue_size = 131072;
 	if (!s->cfg.refresh_time)
 		s->cfg.refresh_time = 60;
-	if (!s->cfg.batch_delay_ms)
-		s->cfg.batch_delay_ms = SYNC_BATCH_DELAY_MS;
+	s->delay = !cfg->batch_delay_ms		       ? SYNC_BATCH_DELAY_MS
+		   : cfg->batch_delay_ms == SYNC_BATCH_OFF ? 0
+							   : cfg->batch_delay_ms;
 	if (!s->cfg.batch_objects)
 		s->cfg.batch_objects = SYNC_BATCH_OBJECTS;
 	s->ops = ops;
@@ -517,7 +581,7 @@ struct sync *sync_new(const struct sync_cfg *cfg, const struct sync_ops *ops, vo
 	s->seq = seq0;
 	s->rng = seed ? seed : 0x9e3779b9u;
 	s->ctl_free = s->rs_head = s->rs_tail = NIL;
-	s->alive_at = s->flush_at = s->wheel_due = NEVER;
+	s->alive_at = s->unflushed = s->wheel_due = NEVER;
 	if (cfg->mode == SYNC_ALARM) {
 		s->wheel = malloc(WHEEL * sizeof(*s->wheel));
 		if (!s->wheel) {
@@ -558,7 +622,7 @@ int sync_queue(struct sync *s, uint32_t id, uint64_t now_ms)
 	}
 	if (s->cfg.mode == SYNC_ALARM)
 		tm_arm(s, id, now_ms);
-	return tx_obj(s, id, st, now_ms);
+	return tx_obj(s, id, st);
 }
 
 void sync_forget(struct sync *s, uint32_t id)
@@ -583,7 +647,16 @@ void sync_request_resync(struct sync *s, uint64_t now_ms)
 		ctl_queue(s, WIRE_F_RESYNC, 0, 0);
 }
 
-static struct peer *peer_get(struct sync *s, uint32_t key)
+static void peer_end(struct sync *s, struct peer *p)
+{
+	int i = (int)(p - s->peer);
+
+	rs_acked_all(s, i);
+	s->present &= (uint8_t)~(ACKED << i);
+	p->used = 0;
+}
+
+static struct peer *peer_get(struct sync *s, uint32_t key, uint64_t now)
 {
 	struct peer *p, *old = s->peer;
 
@@ -594,11 +667,15 @@ static struct peer *peer_get(struct sync *s, uint32_t key)
 			old = p;
 	}
 	p = old;
+	if (p->used)
+		peer_end(s, p);
 	memset(p, 0, sizeof(*p));
 	p->key = key;
 	p->window = s->cfg.ack_window;
+	s->present |= (uint8_t)(ACKED << (p - s->peer));
 out:
 	p->used = ++s->used;
+	p->heard = s->heard = now;
 	return p;
 }
 
@@ -619,7 +696,7 @@ static int track(struct sync *s, const struct peer *p, uint32_t seq)
 	return SEQ_BEFORE;
 }
 
-static enum sync_rx digest(struct sync *s, const struct wire_hdr *h)
+static enum sync_rx digest(struct sync *s, const struct wire_hdr *h, int i)
 {
 	if (h->type <= WIRE_EXP_DEL && !(h->flags & ~F_HELLO))
 		return SYNC_RX_DATA;
@@ -629,7 +706,7 @@ static enum sync_rx digest(struct sync *s, const struct wire_hdr *h)
 	if (s->cfg.mode == SYNC_FTFW && h->flags & (WIRE_F_ACK | WIRE_F_NACK)) {
 		if (wire_before(h->to, h->from))
 			return SYNC_RX_BAD;
-		rs_range(s, h->from, h->to, !(h->flags & WIRE_F_ACK));
+		rs_range(s, h->from, h->to, !(h->flags & WIRE_F_ACK), i);
 		return SYNC_RX_CTL;
 	}
 	if (h->flags & WIRE_F_RESYNC) {
@@ -644,15 +721,16 @@ enum sync_rx sync_input(struct sync *s, uint32_t peer, const struct wire_hdr *h,
 	uint32_t W = s->cfg.ack_window;
 	enum sync_rx r;
 	struct peer *p;
-	int t;
+	int t, i;
 
 	start(s, now_ms);
 	if (s->cfg.mode == SYNC_ALARM)
 		return h->flags ? SYNC_RX_CTL : h->type > WIRE_EXP_DEL ? SYNC_RX_BAD_TYPE : SYNC_RX_DATA;
-	p = peer_get(s, peer);
+	p = peer_get(s, peer, now_ms);
+	i = (int)(p - s->peer);
 	if (s->cfg.mode == SYNC_NOTRACK) {
 		track(s, p, h->seq);
-		r = digest(s, h);
+		r = digest(s, h, i);
 		goto out;
 	}
 	if (h->flags & WIRE_F_HELLO_BACK && s->hello == HELLO_SAY)
@@ -664,15 +742,14 @@ enum sync_rx sync_input(struct sync *s, uint32_t peer, const struct wire_hdr *h,
 			p->window = W - 1;
 			p->ack_from = h->seq;
 		}
-		while (s->rs_head != NIL)
-			rs_drop(s, s->rs_head);
+		rs_acked_all(s, i);
 		t = SEQ_IN;
 	} else {
 		t = track(s, p, h->seq);
 		if (t == SEQ_BEFORE)
 			return SYNC_RX_DROP;
 	}
-	r = digest(s, h);
+	r = digest(s, h, i);
 	if (r == SYNC_RX_BAD)
 		goto out;
 	if (t == SEQ_AFTER) {
@@ -729,13 +806,16 @@ uint64_t sync_tick(struct sync *s, uint64_t now_ms)
 	start(s, now_ms);
 	if (s->wheel)
 		tm_run(s, now_ms);
+	/* a peer silent while another talks is gone (a dead node, a failed-over link's old address) */
+	for (struct peer *p = s->peer; p < s->peer + NPEER; p++)
+		if (p->used && p->heard + PEER_GONE_MS < s->heard)
+			peer_end(s, p);
 	if (now_ms >= s->alive_at)
 		alive(s, now_ms);
-	if (s->urgent || now_ms >= s->flush_at)
-		xmit(s, now_ms, true);
-	else if (s->txq >= s->cfg.batch_objects)
-		xmit(s, now_ms, false);	/* whole datagrams now, the rest by flush_at */
-	next = s->flush_at < s->alive_at ? s->flush_at : s->alive_at;
+	if (s->urgent || s->txq >= s->cfg.batch_objects || flush_due(s) <= now_ms)
+		xmit(s, now_ms);
+	next = flush_due(s);
+	next = next < s->alive_at ? next : s->alive_at;
 	return next < s->wheel_due ? next : s->wheel_due;
 }
 

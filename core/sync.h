@@ -46,8 +46,13 @@ struct sync_ops {
 	 * -ENOSPC if it does not fit in room (dropped, counted, released).
 	 */
 	int (*encode)(void *arg, uint32_t id, uint8_t *buf, size_t room);
-	/* One finished message for the channel layer, which packs datagrams. */
-	void (*send)(void *arg, const uint8_t *msg, size_t len);
+	/*
+	 * One finished message for the channel layer, which packs datagrams.
+	 * Returns 1 if the message starts a new datagram (the one buffered
+	 * before went out), else 0 (0 always is safe: the partial datagram is
+	 * then flushed a little earlier).
+	 */
+	int (*send)(void *arg, const uint8_t *msg, size_t len);
 	/* The channel layer sends its partial datagram now. */
 	void (*flush)(void *arg);
 	/*
@@ -67,10 +72,12 @@ struct sync_cfg {
 	uint32_t resend_queue_size;	/* FT-FW ResendQueueSize (0 = 131072) */
 	uint32_t refresh_time;		/* ALARM RefreshTime in seconds (0 = 60) */
 	/*
-	 * Live path: a queued object waits up to batch_delay_ms (0 =
-	 * SYNC_BATCH_DELAY_MS, SYNC_BATCH_OFF = send at once like upstream) so
-	 * datagrams fill up; once batch_objects (0 = SYNC_BATCH_OBJECTS) wait,
-	 * whole datagrams go out at once. Control messages are never delayed.
+	 * Live path: a queued object may wait up to batch_delay_ms (0 =
+	 * SYNC_BATCH_DELAY_MS, SYNC_BATCH_OFF = none, upstream's timing) for
+	 * its datagram to fill up: a round runs when the oldest queued object
+	 * is due or batch_objects (0 = SYNC_BATCH_OBJECTS) wait, and the
+	 * partial datagram it leaves goes out when its oldest message is due.
+	 * Control messages are never delayed (their round flushes).
 	 */
 	uint32_t batch_delay_ms;
 	uint32_t batch_objects;
@@ -126,8 +133,12 @@ void sync_request_resync(struct sync *s, uint64_t now_ms);
  * receive rules: sequence tracking, ACK/NACK/HELLO handling, RESYNC
  * (ops->resync). peer names the sending node (e.g. a hash of the source
  * address on a multicast link with more than two nodes); pass 0 when all
- * messages come from one node, also over several dedicated links.
- * Messages to send in answer are queued: call sync_tick after the datagram.
+ * messages come from one node, also over several dedicated links. Each
+ * node (up to 4, least recently heard replaced) has its own sequence
+ * state, and a resend element waits for every node's ACK; a node silent
+ * for 5 s while another one talks is given up. With one node this is
+ * upstream's behaviour. Messages to send in answer are queued: call
+ * sync_tick after the datagram.
  */
 enum sync_rx sync_input(struct sync *s, uint32_t peer, const struct wire_hdr *h, uint64_t now_ms);
 

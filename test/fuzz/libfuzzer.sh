@@ -3,7 +3,7 @@
 # Build one harness with clang's libFuzzer + ASan/UBSan and run it on its seed corpus.
 # usage: test/fuzz/libfuzzer.sh BUILDDIR HARNESS [libFuzzer options...]
 #   BUILDDIR  a configured meson build directory (for config.h)
-#   HARNESS   ctnl | args | labelmap | cfg | wire
+#   HARNESS   ctnl | args | labelmap | cfg | wire | sync
 # Work files (binary, new inputs, crash-*, dictionary): ${FUZZ_OUT:-/tmp/ctbox-libfuzzer}.
 set -eu
 
@@ -30,8 +30,10 @@ cfg)
 	srcs="core/cfg.c" ;;
 wire)
 	srcs="proto/wire_hdr.c proto/wire_ct.c proto/ct_tuple.c test/unit/wire/sender.c" ;;
+sync)
+	srcs="core/sync.c proto/wire_hdr.c" ;;
 *)
-	echo "unknown harness: $harness (ctnl, args, labelmap, cfg, wire)" >&2; exit 2 ;;
+	echo "unknown harness: $harness (ctnl, args, labelmap, cfg, wire, sync)" >&2; exit 2 ;;
 esac
 
 mkdir -p "$out/corpus-$harness"
