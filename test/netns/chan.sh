@@ -91,13 +91,18 @@ drv()
 		p && !/^# /' "$log"
 }
 
-# stop NODE: quit the driver and wait for it
+# stop NODE: quit the driver and wait for it; a bad exit (or a sanitizer report) is noted
+DIRTY=
 stop()
 {
-	local pid=PID_$1 fd=FD_$1
+	local pid=PID_$1 fd=FD_$1 rc=0
 	drv "$1" quit >/dev/null 2>&1 || true
 	eval "exec ${!fd}>&-"
-	wait "${!pid}" 2>/dev/null || true
+	wait "${!pid}" 2>/dev/null || rc=$?
+	if [ $rc != 0 ] || grep -qE 'Sanitizer|runtime error' "$T/$1.log"; then
+		DIRTY="$DIRTY $1:$rc"
+		cat "$T/$1.log" >&2
+	fi
 }
 
 # events NODE: the "# " event lines so far, minus datagram traces
@@ -509,4 +514,5 @@ UDP traffic device=vb1 status=NO-CARRIER role=BACKUP:\nUDP traffic device=vb2 st
 	fi
 fi
 
+testing "every chantest run quit cleanly (exit 0, no sanitizer report)" "echo \"$DIRTY\"" "\n"
 testing_done
