@@ -10,15 +10,17 @@
 
 struct cfg_chan;
 
+union chan_sa {
+	struct sockaddr sa;
+	struct sockaddr_in in;
+	struct sockaddr_in6 in6;
+};
+
 /* A datagram backend's state, embedded in the channel layer's link (no allocation). */
 struct chan_sock {
 	int rx, tx;		/* receive socket (bound), send socket (unbound) */
 	socklen_t dlen;		/* length of dst */
-	union {
-		struct sockaddr sa;
-		struct sockaddr_in in;
-		struct sockaddr_in6 in6;
-	} dst;			/* where every datagram goes */
+	union chan_sa dst;	/* where every datagram goes */
 };
 
 struct chan_ops {

@@ -25,32 +25,29 @@ static int set_buf(int fd, int opt, uint32_t bytes)
 	return err == -ENOPROTOOPT ? 0 : err;
 }
 
-static socklen_t fill(void *sa, int family, const union ct_addr *a, uint16_t port,
+static socklen_t fill(union chan_sa *sa, int family, const union ct_addr *a, uint16_t port,
 		      unsigned int scope)
 {
-	struct sockaddr_in6 *in6 = sa;
-	struct sockaddr_in *in = sa;
-
-	memset(in6, 0, sizeof(*in6));
+	memset(sa, 0, sizeof(*sa));
 	if (family == AF_INET) {
-		in->sin_family = AF_INET;
-		in->sin_port = htons(port);
-		in->sin_addr.s_addr = a->v4;
-		return sizeof(*in);
+		sa->in.sin_family = AF_INET;
+		sa->in.sin_port = htons(port);
+		sa->in.sin_addr.s_addr = a->v4;
+		return sizeof(sa->in);
 	}
-	in6->sin6_family = AF_INET6;
-	in6->sin6_port = htons(port);
-	memcpy(&in6->sin6_addr, a->b, 16);
+	sa->in6.sin6_family = AF_INET6;
+	sa->in6.sin6_port = htons(port);
+	memcpy(&sa->in6.sin6_addr, a->b, 16);
 	/* the kernel reads it only for scoped (link-local) addresses */
-	in6->sin6_scope_id = scope;
-	return sizeof(*in6);
+	sa->in6.sin6_scope_id = scope;
+	return sizeof(sa->in6);
 }
 
 int dgram_open(struct chan_sock *s, const struct cfg_chan *cc, const union ct_addr *bind_to,
 	       const union ct_addr *dst, unsigned int scope)
 {
 	int family = cc->family, err;
-	struct sockaddr_in6 sa;
+	union chan_sa sa;
 	socklen_t len;
 
 	s->rx = s->tx = -1;
@@ -66,7 +63,7 @@ int dgram_open(struct chan_sock *s, const struct cfg_chan *cc, const union ct_ad
 	if ((err = dgram_setint(s->rx, SOL_SOCKET, SO_REUSEADDR, 1)) ||
 	    (err = set_buf(s->rx, SO_RCVBUFFORCE, cc->rcvbuf)))
 		goto fail;
-	if (bind(s->rx, (struct sockaddr *)&sa, len) < 0) {
+	if (bind(s->rx, &sa.sa, len) < 0) {
 		err = -errno;
 		goto fail;
 	}

@@ -29,9 +29,10 @@ struct chan_err {
 
 /*
  * Open every link of cfg->chan[] with the backend its type names
- * (-EPROTONOSUPPORT if this build left it out, -EINVAL for TCP or no
- * links). Each link's send buffer is its Interface's MTU minus the
- * backend's header allowance. The current link starts at
+ * (-EPROTONOSUPPORT for a type this build has no backend for, TCP
+ * included; -EINVAL for no links, more than CFG_MAX_CHANNELS or mixed
+ * types). Each link's send buffer is its Interface's MTU (read now) minus
+ * the backend's header allowance. The current link starts at
  * cfg->default_chan. Also opens the rtnetlink link monitor. Returns NULL
  * with *e filled on failure. Owner: caller, release with chan_close.
  */

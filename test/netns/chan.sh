@@ -91,13 +91,18 @@ drv()
 		p && !/^# /' "$log"
 }
 
-# stop NODE: quit the driver and wait for it
+# stop NODE: quit the driver and wait for it; a bad exit (or a sanitizer report) is noted
+DIRTY=
 stop()
 {
-	local pid=PID_$1 fd=FD_$1
+	local pid=PID_$1 fd=FD_$1 rc=0
 	drv "$1" quit >/dev/null 2>&1 || true
 	eval "exec ${!fd}>&-"
-	wait "${!pid}" 2>/dev/null || true
+	wait "${!pid}" 2>/dev/null || rc=$?
+	if [ $rc != 0 ] || grep -qE 'Sanitizer|runtime error' "$T/$1.log"; then
+		DIRTY="$DIRTY $1:$rc"
+		cat "$T/$1.log" >&2
+	fi
 }
 
 # events NODE: the "# " event lines so far, minus datagram traces
@@ -228,6 +233,20 @@ UDP traffic device=vb2 status=RUNNING role=BACKUP:
 	testing "udp4: SndSocketBuffer on the send socket" \
 		"ip netns exec $A ss -uanm 'sport != :3780' | grep -o 'tb[0-9]*' | sort -u" \
 		"tb1200000\n"
+	stop A
+	stop B
+
+	# a send socket never blocks the daemon: a full SndSocketBuffer (tbf holds the skbs) drops
+	udp4 "sndbuf=4096"
+	if ip netns exec "$A" tc qdisc add dev va1 root tbf rate 1mbit burst 16kbit latency 2s \
+		2>/dev/null; then
+		testing "udp4: a full send buffer counts Error send instead of blocking" \
+			"drv A send 300 1444 | sort -u; drv A counters | awk '\$1 == \"va1\" { split(\$3, s, \"/\"); print s[2] + s[3], (s[3] > 0) }'" \
+			"flush: Resource temporarily unavailable\nsend: Resource temporarily unavailable\n300 1\n"
+		ip netns exec "$A" tc qdisc del dev va1 root
+	else
+		testing_skip "udp4: a full send buffer counts Error send (no tc tbf)"
+	fi
 	stop A
 	stop B
 
@@ -377,10 +396,9 @@ else
 fi
 
 # ---- interop with the reference conntrackd (its own config, socket, lock and log) ----
-oracle_start()
+# oracle_conf: the reference's config with the Sync transport blocks read from stdin
+oracle_conf()
 {
-	local kind=$1 i
-	shift
 	rm -f "$T/o.lock" "$T/o.sock" "$T/o.log"
 	{
 		echo "General {"
@@ -397,6 +415,11 @@ oracle_start()
 		cat
 		echo "}"
 	} >"$T/o.conf"
+}
+oracle_start()
+{
+	local i
+	oracle_conf
 	ns_bg "$A" "$ORACLE_D" -C "$T/o.conf" >"$T/o.out" 2>&1
 	ORACLE_PID=$!
 	for i in $(seq 100); do
@@ -422,7 +445,7 @@ if [ ! -x "$ORACLE_D" ]; then
 	testing_skip "interop: no reference conntrackd at $ORACLE_D"
 else
 	if [ $HAVE_UDP = 1 ]; then
-		oracle_start udp <<-EOF
+		oracle_start <<-EOF
 			UDP Default {
 				IPv4_address 10.201.1.1
 				IPv4_Destination_Address 10.201.1.2
@@ -464,7 +487,7 @@ UDP traffic device=vb1 status=NO-CARRIER role=BACKUP:\nUDP traffic device=vb2 st
 		links_up
 
 		# the reference follows chantest's link: it makes link 2 current on receipt
-		oracle_start udp <<-EOF
+		oracle_start <<-EOF
 			UDP {
 				IPv4_address 10.201.1.1
 				IPv4_Destination_Address 10.201.1.2
@@ -488,7 +511,7 @@ UDP traffic device=vb1 status=NO-CARRIER role=BACKUP:\nUDP traffic device=vb2 st
 	fi
 	if [ $HAVE_MCAST = 1 ]; then
 		# 1.4.7 binds its receive socket to 0.0.0.0:Group; the wire is the same
-		oracle_start mcast <<-EOF
+		oracle_start <<-EOF
 			Multicast {
 				IPv4_address 225.0.0.60
 				IPv4_interface 10.201.1.1
@@ -506,7 +529,20 @@ UDP traffic device=vb1 status=NO-CARRIER role=BACKUP:\nUDP traffic device=vb2 st
 			"diff <(ostat | tblock | shape) <(drv B stats | shape) && echo same" "same\n"
 		stop B
 		oracle_stop
+		# without IPv4_interface the reference joins where the routing table says: no route
+		# for the group here, so it cannot start (ctbox joins on Interface, see mcast4 above)
+		oracle_conf <<-EOF
+			Multicast {
+				IPv4_address 225.0.0.60
+				Group 3800
+				Interface va1
+			}
+		EOF
+		testing "interop mcast: the reference needs a route without IPv4_interface" \
+			"timeout 10 ip netns exec $A $ORACLE_D -C $T/o.conf >/dev/null 2>&1; echo \$?; grep -o \"can't open channel socket: .*\" $T/o.log" \
+			"1\ncan't open channel socket: No such device\n"
 	fi
 fi
 
+testing "every chantest run quit cleanly (exit 0, no sanitizer report)" "echo \"$DIRTY\"" "\n"
 testing_done

@@ -332,6 +332,7 @@ static void command(char *line)
 		printf("current %u %s\n", chan_current(ch), chan_ifname(ch, chan_current(ch)));
 	} else if (!strcmp(cmd, "quit")) {
 		chan_close(ch);
+		ch = NULL;	/* so LeakSanitizer sees anything chan_close left behind */
 		exit(0);
 	} else {
 		printf("unknown command %s\n", cmd);
