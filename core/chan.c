@@ -198,20 +198,21 @@ int chan_flush(struct chan *c)
 int chan_send(struct chan *c, const uint8_t *msg, size_t len)
 {
 	struct link *l = &c->link[c->cur];
-	int err = 0, err2;
+	int err = 0, err2, started = 0;
 
 	/* strictly less, as upstream: a datagram never reaches MTU - 28 bytes */
 	if (l->len + len >= l->size) {
+		started = l->len != 0;
 		err = chan_flush(c);
 		/* upstream would spin here; one oversized datagram beats a hang */
 		if (len >= l->size) {
 			err2 = xmit(c, l, msg, len);
-			return err2 ? err2 : err;
+			return err2 ? err2 : err ? err : started;
 		}
 	}
 	memcpy(l->buf + l->len, msg, len);
 	l->len += len;
-	return err;
+	return err ? err : started;
 }
 
 ssize_t chan_recv(struct chan *c, unsigned int i, uint8_t *buf, size_t len)

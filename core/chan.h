@@ -50,8 +50,9 @@ int chan_link_fd(const struct chan *c);
  * Append one message to the current link's datagram; a full datagram
  * (upstream's rule: appended while buffered + len < MTU - header
  * allowance) goes out first. A message that cannot fit even an empty
- * datagram goes out alone. Returns 0 or -errno of a failed send
- * (counted as Error send; that datagram is lost).
+ * datagram goes out alone. Returns 1 when a buffered datagram went out
+ * first (msg starts a new one), 0, or -errno of a failed send (counted
+ * as Error send; that datagram is lost).
  */
 int chan_send(struct chan *c, const uint8_t *msg, size_t len);
 /* Send the partial datagram of the current link, if any (end of a transmit round). */

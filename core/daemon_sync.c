@@ -56,11 +56,11 @@ static int enc(void *arg, uint32_t id, uint8_t *buf, size_t room)
 	return n;
 }
 
-static void snd(void *arg, const uint8_t *msg, size_t len)
+static int snd(void *arg, const uint8_t *msg, size_t len)
 {
 	struct daemon *d = arg;
 
-	chan_send(d->chan, msg, len);
+	return chan_send(d->chan, msg, len) == 1;
 }
 
 static void flush(void *arg)

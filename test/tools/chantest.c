@@ -239,7 +239,7 @@ static int cur_reached(unsigned long n)
 
 static void report(int err, const char *what)
 {
-	if (err)
+	if (err < 0)
 		printf("%s: %s\n", what, strerror(-err));
 }
 
