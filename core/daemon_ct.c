@@ -855,6 +855,14 @@ static void commit_prepare(struct daemon *d, struct ct *ct, const struct cache_r
 	ct_set(ct, CT_TIMEOUT);
 	ct->status = (ct->status & ~(uint32_t)CT_IPS_EXPECTED) | CT_IPS_CONFIRMED;
 	ct_set(ct, CT_STATUS);
+	/*
+	 * The wire carries no ports for UDP-Lite or GRE; like upstream, create
+	 * them with zero ports (the kernel refuses those protocols without).
+	 */
+	switch (ct->orig.l4) {
+	case 6: case 17: case 33: case 47: case 132: case 136:
+		ct->orig.present |= CT_T_SPORT | CT_T_DPORT;
+	}
 	ct_tuple_invert(&ct->reply, &ct->orig);
 	ct_set(ct, CT_REPLY);
 	if (ct->orig.l4 == 6 && !c->tcp_window_tracking) {
