@@ -147,13 +147,13 @@ static int parse(int argc, char **argv, struct cmd *c, struct log *l, int *exit_
 		const char *a = argv[i];
 		int sub;
 
+		/* -o json is ctbox's own: the statistics as one JSON document. */
+		if (!strcmp(a, "-o") && i + 1 < argc && !strcmp(argv[i + 1], "json")) {
+			c->json = true;
+			i++;
+			continue;
+		}
 		if (a[0] != '-' || !a[1] || a[2]) {
-			/* -o json is ctbox's own: the statistics as one JSON document. */
-			if (!strcmp(a, "-o") && i + 1 < argc && !strcmp(argv[i + 1], "json")) {
-				c->json = true;
-				i++;
-				continue;
-			}
 			snprintf(msg, sizeof(msg), "Unknown option: %s", a);
 			return usage_fail(l, argv[0], msg);
 		}

@@ -21,6 +21,7 @@ struct chan_sock {
 	int rx, tx;		/* receive socket (bound), send socket (unbound) */
 	socklen_t dlen;		/* length of dst */
 	union chan_sa dst;	/* where every datagram goes */
+	int peer_only;		/* accept datagrams from dst's address only (UDP) */
 };
 
 struct chan_ops {
@@ -35,7 +36,10 @@ struct chan_ops {
 	void (*close)(struct chan_sock *s);
 	/* One datagram out. Returns the bytes sent or -errno. */
 	ssize_t (*send)(struct chan_sock *s, const void *buf, size_t len);
-	/* One datagram in (from any source). Returns its length or -errno (-EAGAIN: none). */
+	/*
+	 * One datagram in. Returns its length, -EACCES if it came from an
+	 * address other than the peer's (peer_only), or -errno (-EAGAIN: none).
+	 */
 	ssize_t (*recv)(struct chan_sock *s, void *buf, size_t len);
 	/* The fd the event loop polls for input. */
 	int (*fd)(const struct chan_sock *s);

@@ -51,6 +51,7 @@ int dgram_open(struct chan_sock *s, const struct cfg_chan *cc, const union ct_ad
 	socklen_t len;
 
 	s->rx = s->tx = -1;
+	s->peer_only = 0;
 	if (family != AF_INET && family != AF_INET6)
 		return -EAFNOSUPPORT;
 	s->rx = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -93,11 +94,27 @@ ssize_t dgram_send(struct chan_sock *s, const void *buf, size_t len)
 	return n < 0 ? -errno : n;
 }
 
+/* The source is the peer: same address (its port is ephemeral, as upstream sends). */
+static int from_peer(const struct chan_sock *s, const union chan_sa *src)
+{
+	if (src->sa.sa_family != s->dst.sa.sa_family)
+		return 0;
+	if (src->sa.sa_family == AF_INET)
+		return src->in.sin_addr.s_addr == s->dst.in.sin_addr.s_addr;
+	return !memcmp(&src->in6.sin6_addr, &s->dst.in6.sin6_addr, 16);
+}
+
 ssize_t dgram_recv(struct chan_sock *s, void *buf, size_t len)
 {
-	ssize_t n = recv(s->rx, buf, len, 0);
+	union chan_sa src;
+	socklen_t sl = sizeof(src);
+	ssize_t n = recvfrom(s->rx, buf, len, 0, &src.sa, &sl);
 
-	return n < 0 ? -errno : n;
+	if (n < 0)
+		return -errno;
+	if (s->peer_only && !from_peer(s, &src))
+		return -EACCES;
+	return n;
 }
 
 int dgram_fd(const struct chan_sock *s)

@@ -11,8 +11,16 @@ static int udp_open(struct chan_sock *s, const struct cfg_chan *cc, unsigned int
 	/* no *_Destination_Address: upstream sends to the zero address of the family */
 	if (cc->dest_family && cc->dest_family != cc->family)
 		return -EAFNOSUPPORT;
+	int err;
+
 	/* the scope id makes link-local bind and destination addresses usable */
-	return dgram_open(s, cc, &cc->addr, &cc->dest, ifindex);
+	err = dgram_open(s, cc, &cc->addr, &cc->dest, ifindex);
+	/*
+	 * Upstream takes state from anyone who can reach the port; ctbox only
+	 * from the configured peer (doc/differences.md).
+	 */
+	s->peer_only = !err && cc->dest_family;
+	return err;
 }
 
 const struct chan_ops udp_ops = {

@@ -223,6 +223,8 @@ ssize_t chan_recv(struct chan *c, unsigned int i, uint8_t *buf, size_t len)
 	if (n >= 0) {
 		l->st.bytes_recv += (uint64_t)n;
 		l->st.pkts_recv++;
+	} else if (n == -EACCES) {
+		l->st.rejected++;
 	} else if (n != -EAGAIN) {
 		l->st.err_recv++;
 	}

@@ -17,6 +17,7 @@ struct chan_stats {
 	uint64_t bytes_sent, bytes_recv;	/* payload bytes */
 	uint64_t pkts_sent, pkts_recv;		/* datagrams */
 	uint64_t err_send, err_recv;
+	uint64_t rejected;			/* UDP datagrams from a non-peer address */
 };
 
 /* Why chan_open failed. */
@@ -61,7 +62,8 @@ int chan_flush(struct chan *c);
 /*
  * One datagram from link i into buf; counted as received (bytes and
  * packets) or as Error recv. Returns its length or -errno (-EAGAIN:
- * nothing waiting, not counted).
+ * nothing waiting, not counted; -EACCES: from an address that is not the
+ * peer, dropped and counted as rejected).
  */
 ssize_t chan_recv(struct chan *c, unsigned int i, uint8_t *buf, size_t len);
 

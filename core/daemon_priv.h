@@ -45,7 +45,6 @@ struct daemon_stats {
 struct net_stats {
 	uint64_t malformed, bad_version, bad_header, bad_payload, bad_type, truncated, bad_size;
 	uint64_t send_malformed;
-	uint64_t bad_peer;	/* ctbox: datagrams from an address that is no configured peer */
 };
 
 /* A running commit of the external cache, stepped from the loop. */

@@ -191,6 +191,8 @@ static void on_chan(void *arg, int fd, short ev)
 	while (limit--) {
 		ssize_t n = chan_recv(d->chan, i, buf, RX_MAX);
 
+		if (n == -EACCES)
+			continue;
 		if (n < 0)
 			break;
 		datagram(d, i, buf, (size_t)n);

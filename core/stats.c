@@ -259,6 +259,15 @@ static void json_cache(struct out *o, const char *name, const struct cache *c)
 	     s->del_notfound);
 }
 
+static uint64_t rejected(const struct daemon *d)
+{
+	uint64_t n = 0;
+
+	for (unsigned int i = 0; d->chan && i < chan_count(d->chan); i++)
+		n += chan_stats(d->chan, i)->rejected;
+	return n;
+}
+
 static void json(struct out *o, const struct daemon *d)
 {
 	const struct daemon_stats *s = &d->st;
@@ -300,7 +309,7 @@ static void json(struct out *o, const struct daemon *d)
 		     (unsigned long long)n->bad_payload, (unsigned long long)n->bad_type,
 		     (unsigned long long)n->truncated, (unsigned long long)n->bad_size,
 		     (unsigned long long)n->send_malformed, (unsigned long long)ss.lost,
-		     (unsigned long long)ss.before, (unsigned long long)n->bad_peer, ss.txq_len,
+		     (unsigned long long)ss.before, (unsigned long long)rejected(d), ss.txq_len,
 		     ss.rsq_len, ss.rsq_max, (unsigned long long)ss.rsq_overflow);
 	out_str(o, "}\n");
 }
