@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Sync engine tests: upstream's captured traces byte for byte, then properties under a bad network. */
+/* Sync engine tests: upstream's captured traces byte for byte, properties under a bad network. */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
