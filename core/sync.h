@@ -101,7 +101,7 @@ enum sync_rx {
 	SYNC_RX_CTL,	  /* a control message, consumed; its link becomes current */
 	SYNC_RX_DROP,	  /* late or duplicate (FT-FW): not applied */
 	SYNC_RX_BAD,	  /* refused: count as malformed header */
-	SYNC_RX_BAD_TYPE, /* ALARM: flags 0 but type > 5: count as bad message type; link becomes current */
+	SYNC_RX_BAD_TYPE, /* ALARM, flags 0, type > 5: count as bad message type; link becomes current */
 };
 
 /*

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Fuzz harness: the sync engine (core/sync) fed a script of events, datagrams, forged control messages and time. */
+/* Fuzz harness: the sync engine (core/sync) on scripts of events, datagrams, forged ACKs and time. */
 #include <stdbool.h>
 #include <string.h>
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Sync engine simulator: model caches, the channel's packing rule, an impaired network, a wire checker. */
+/* Sync engine simulator: model caches, the channel's packing, an impaired network, a wire checker. */
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>

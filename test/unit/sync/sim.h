@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Sync engine tests: nodes with a model cache, joined by an in-memory datagram network, and a wire checker. */
+/* Sync engine tests: nodes with a model cache on an in-memory datagram network, a wire checker. */
 #ifndef CTBOX_TEST_SYNC_SIM_H
 #define CTBOX_TEST_SYNC_SIM_H
 
@@ -108,7 +108,10 @@ void sim_update(struct sim *sim, int i, uint32_t key);
 void sim_delete(struct sim *sim, int i, uint32_t key);
 /* Run until time t (inclusive). */
 void sim_run(struct sim *sim, uint64_t t);
-/* Keys in [lo, hi) where node to's external cache differs from node from's live objects (a few printed, unless what is NULL). */
+/*
+ * Keys in [lo, hi) where node to's external cache differs from node from's
+ * live objects (the first few printed, unless what is NULL).
+ */
 int sim_diff(struct sim *sim, int from, int to, uint32_t lo, uint32_t hi, const char *what);
 /* The same for node from's live objects only: stale entries of deleted ones are not counted. */
 int sim_missing(struct sim *sim, int from, int to, uint32_t lo, uint32_t hi, const char *what,

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Sync engine tests: upstream's captured traces byte for byte, then properties under a bad network. */
+/* Sync engine tests: upstream's captured traces byte for byte, properties under a bad network. */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -306,6 +306,7 @@ static void ftfw_overflow(void)
 		{ 40, A_DELETE, 0, 2 },
 	};
 	struct sync_cfg cfg = { .mode = SYNC_FTFW, .resend_queue_size = 8 };
+	char walk[512] = "";
 	struct sim sim;
 
 	sim_init(&sim, 2, 16, 1);
@@ -316,6 +317,11 @@ static void ftfw_overflow(void)
 	      "overflow %" PRIu64 " len %u", stats(&sim, 0).rsq_overflow, stats(&sim, 0).rsq_len);
 	CHECK(stats(&sim, 0).rsq_max == 8, "rsq_max");
 	CHECK(sim.node[0].releases == 1, "the pushed-out DEL of key 1 is released, key 2's is held");
+	/* -s rsqueue: sent 1-3 NEW, 4 DEL of 1, 5-12 NEW, 13 DEL of 2; the newest 8 stay */
+	sync_rsqueue_walk(sim.node[0].s, walk_line, walk);
+	CHECK(!strcmp(walk, "object -> seq:6\nobject -> seq:7\nobject -> seq:8\nobject -> seq:9\n"
+			    "object -> seq:10\nobject -> seq:11\nobject -> seq:12\nobject -> seq:13\n"),
+	      "rsqueue walk:\n%s", walk);
 	sim_run(&sim, 3500);
 	CHECK(stats(&sim, 0).rsq_overflow == 4, "ALIVEs are not kept");
 	sim_free(&sim);
