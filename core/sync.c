@@ -20,6 +20,12 @@
 #define ALIVE_MS 1000
 #define NPEER 4		/* their ack marks fill the st byte's high nibble */
 #define PEER_GONE_MS 5000	/* silence that ends a peer while another one talks */
+/*
+ * A peer repeats HELLO on every message until our HELLO_BACK reaches it.
+ * HELLOs that follow on in sequence within this time are the same start,
+ * not a new one: they are tracked for gaps and do not flush again.
+ */
+#define HELLO_SESSION_MS 2000
 #define NMARK 32		/* queue-time marks: one per ms with queueing, for batch_delay_ms <= 31 exact */
 #define F_HELLO (WIRE_F_HELLO | WIRE_F_HELLO_BACK)
 
@@ -64,6 +70,7 @@ struct ctl {
 /* Receive-side state of one sending node (upstream has one, for all). */
 struct peer {
 	uint64_t used, heard;	/* LRU stamp (0: free), last message */
+	uint64_t hello_at;	/* when its last HELLO re-based us (0: never) */
 	uint32_t key, last, ack_from, window;
 	bool seq_set, ack_set;
 };
@@ -721,6 +728,7 @@ enum sync_rx sync_input(struct sync *s, uint32_t peer, const struct wire_hdr *h,
 	uint32_t W = s->cfg.ack_window;
 	enum sync_rx r;
 	struct peer *p;
+	bool hello = false;
 	int t, i;
 
 	start(s, now_ms);
@@ -735,9 +743,12 @@ enum sync_rx sync_input(struct sync *s, uint32_t peer, const struct wire_hdr *h,
 	}
 	if (h->flags & WIRE_F_HELLO_BACK && s->hello == HELLO_SAY)
 		s->hello = HELLO_DONE;
-	if (h->flags & WIRE_F_HELLO) {
+	if (h->flags & WIRE_F_HELLO && !(s->delay && p->seq_set && p->hello_at &&
+					  now_ms - p->hello_at < HELLO_SESSION_MS &&
+					  wire_after(h->seq, p->last))) {
 		/* the peer (re)started: it knows nothing of what we would resend */
 		s->say_back = 1;
+		hello = true;
 		if (p->ack_set && wire_before(h->seq, p->ack_from)) {
 			p->window = W - 1;
 			p->ack_from = h->seq;
@@ -745,6 +756,14 @@ enum sync_rx sync_input(struct sync *s, uint32_t peer, const struct wire_hdr *h,
 		rs_acked_all(s, i);
 		t = SEQ_IN;
 	} else {
+		if (h->flags & WIRE_F_HELLO) {
+			/*
+			 * Upstream re-bases on each of these and so cannot see a
+			 * datagram lost meanwhile: ctbox tracks them (and NACKs).
+			 */
+			s->say_back = 1;
+			hello = true;
+		}
 		t = track(s, p, h->seq);
 		if (t == SEQ_BEFORE)
 			return SYNC_RX_DROP;
@@ -780,6 +799,19 @@ out:
 	}
 	p->last = h->seq;
 	p->seq_set = 1;
+	if (hello) {
+		p->hello_at = now_ms;
+		/*
+		 * Answer now rather than with the next ACK or ALIVE (up to 1 s
+		 * away): while the peer waits for HELLO_BACK, every message it
+		 * sends flags HELLO and makes its receiver skip the gap check.
+		 */
+		if (p->ack_set && s->delay) {
+			ctl_queue(s, WIRE_F_ACK, p->ack_from, h->seq);
+			p->ack_set = 0;
+			p->window = W;
+		}
+	}
 	return r;
 }
 

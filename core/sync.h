@@ -77,7 +77,10 @@ struct sync_cfg {
 	 * its datagram to fill up: a round runs when the oldest queued object
 	 * is due or batch_objects (0 = SYNC_BATCH_OBJECTS) wait, and the
 	 * partial datagram it leaves goes out when its oldest message is due.
-	 * Control messages are never delayed (their round flushes).
+	 * Control messages are never delayed (their round flushes). Outside
+	 * SYNC_BATCH_OFF the engine also answers a HELLO at once and keeps
+	 * checking a restarting peer's HELLO-flagged messages for gaps
+	 * (upstream re-bases on each, blind to losses until its HELLO_BACK).
 	 */
 	uint32_t batch_delay_ms;
 	uint32_t batch_objects;

@@ -81,7 +81,10 @@ $(pair_link "$side" udp4 1)"
 	else
 		links=$(pair_link "$side" "$link" 0)
 	fi
-	dmn_conf "$PW/$side/conf" "$PW/$side" "Sync {
+	# A burst must not overrun the event socket (upstream's default buffer holds ~160 events).
+	DMN_GENERAL="NetlinkBufferSize 8388608
+	NetlinkBufferSizeMaxGrowth 16777216
+	${DMN_GENERAL:-}" dmn_conf "$PW/$side/conf" "$PW/$side" "Sync {
 	$m
 	$extra
 $links

@@ -40,6 +40,13 @@ converge()
 		sleep 0.2
 	done
 	echo "$1: A has $(wc -l <"$PW/a.t"), B $(wc -l <"$PW/b.t")" >&3
+	{
+		pair_cli a -s network | grep -A3 sequence
+		pair_cli a -s queue | grep -A1 'queue [a-z]*:'
+		pair_cli b -s network | grep -A3 sequence
+		pair_cli b -s | tail -8
+		tail -5 "$PW/a/log" "$PW/b/log"
+	} >&3 2>&1
 	return 1
 }
 
