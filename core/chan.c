@@ -83,46 +83,45 @@ static int link_open(struct chan *c, struct link *l, const struct cfg_chan *cc, 
 	return err;
 }
 
-struct chan *chan_open(const struct cfg *cfg, struct chan_err *e)
+struct chan *chan_open(const struct cfg *cfg, int *err, unsigned int *errlink)
 {
+	bool bad_iface = false;
 	struct chan *c;
-	unsigned int i;
+	unsigned int i = 0;
 
-	memset(e, 0, sizeof(*e));
-	if (!cfg->n_chan || cfg->n_chan > CFG_MAX_CHANNELS) {
-		e->err = -EINVAL;
-		return NULL;
-	}
+	*err = -EINVAL;
+	if (!cfg->n_chan || cfg->n_chan > CFG_MAX_CHANNELS)
+		goto out;
+	*err = -ENOMEM;
 	c = calloc(1, sizeof(*c));
-	if (!c) {
-		e->err = -ENOMEM;
-		return NULL;
-	}
+	if (!c)
+		goto out;
+	*err = -EPROTONOSUPPORT;
 	c->ops = ops_for(cfg->chan[0].type);
-	if (!c->ops) {
-		e->err = -EPROTONOSUPPORT;
+	if (!c->ops)
 		goto fail;
-	}
 	c->mon = mnl_socket_open2(NETLINK_ROUTE, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (!c->mon || mnl_socket_bind(c->mon, RTMGRP_LINK, MNL_SOCKET_AUTOPID) < 0) {
-		e->err = -errno;
+		*err = -errno;
 		goto fail;
 	}
-	for (i = 0; i < cfg->n_chan; i++) {
-		e->link = i;
+	for (; i < cfg->n_chan; i++) {
 		/* the parser refuses mixed types; a hand-built cfg gets the same answer */
-		e->err = cfg->chan[i].type == cfg->chan[0].type ? 0 : -EINVAL;
-		if (!e->err)
-			e->err = link_open(c, &c->link[i], &cfg->chan[i], &e->bad_iface);
-		if (e->err)
+		*err = cfg->chan[i].type == cfg->chan[0].type ? 0 : -EINVAL;
+		if (!*err)
+			*err = link_open(c, &c->link[i], &cfg->chan[i], &bad_iface);
+		if (*err)
 			goto fail;
 		c->n = i + 1;
 	}
 	c->cur = cfg->default_chan < c->n ? cfg->default_chan : 0;
-	e->link = 0;
+	*err = 0;
+	*errlink = 0;
 	return c;
 fail:
 	chan_close(c);
+out:
+	*errlink = i | (bad_iface ? CHAN_ERR_IFACE : 0);
 	return NULL;
 }
 

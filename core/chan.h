@@ -20,13 +20,13 @@ struct chan_stats {
 	uint64_t rejected;			/* UDP datagrams from a non-peer address */
 };
 
-/* Why chan_open failed. */
-struct chan_err {
-	int err;		/* -errno, for "can't open channel socket: %s" */
-	unsigned int link;	/* index into cfg->chan[] of the failing link */
-	bool bad_iface;		/* its Interface does not exist (err is -ENODEV): upstream
-				   logs "X is an invalid interface" first */
-};
+/*
+ * OR-ed into chan_open's *errlink when that link's Interface does not exist
+ * (*err is then -ENODEV): upstream logs "X is an invalid interface" before
+ * "can't open channel socket: ...". Other ENODEVs (joining a group on an
+ * IPv4_interface address no interface has) come without it.
+ */
+#define CHAN_ERR_IFACE 0x100u
 
 /*
  * Open every link of cfg->chan[] with the backend its type names
@@ -35,9 +35,10 @@ struct chan_err {
  * types). Each link's send buffer is its Interface's MTU (read now) minus
  * the backend's header allowance. The current link starts at
  * cfg->default_chan. Also opens the rtnetlink link monitor. Returns NULL
- * with *e filled on failure. Owner: caller, release with chan_close.
+ * with *err = -errno and *errlink = the failing link's index (plus
+ * CHAN_ERR_IFACE, see above). Owner: caller, release with chan_close.
  */
-struct chan *chan_open(const struct cfg *cfg, struct chan_err *e);
+struct chan *chan_open(const struct cfg *cfg, int *err, unsigned int *errlink);
 /* Close every socket and free c (NULL is fine). Pending datagrams are dropped. */
 void chan_close(struct chan *c);
 

@@ -342,8 +342,9 @@ static void command(char *line)
 int main(int argc, char **argv)
 {
 	static char line[4096];
-	struct chan_err e;
+	unsigned int errlink;
 	size_t used = 0;
+	int err;
 	unsigned long ncmd = 0;
 	int i;
 
@@ -351,12 +352,13 @@ int main(int argc, char **argv)
 		die("usage: chantest LINK... (see the source)");
 	for (i = 1; i < argc; i++)
 		parse_link(argv[i]);
-	ch = chan_open(&cfg, &e);
+	ch = chan_open(&cfg, &err, &errlink);
 	if (!ch) {
 		/* the daemon's two messages */
-		if (e.bad_iface)
-			printf("%s is an invalid interface\n", cfg.chan[e.link].ifname);
-		printf("can't open channel socket: %s\n", strerror(-e.err));
+		if (errlink & CHAN_ERR_IFACE)
+			printf("%s is an invalid interface\n",
+			       cfg.chan[errlink & ~CHAN_ERR_IFACE].ifname);
+		printf("can't open channel socket: %s\n", strerror(-err));
 		return 1;
 	}
 	printf("# open %u links, current %u\n", chan_count(ch), chan_current(ch));
