@@ -225,17 +225,19 @@ int dsync_init(struct daemon *d)
 		.resend_queue_size = c->resend_queue_size,
 		.refresh_time = c->refresh_time,
 	};
-	struct chan_err ce = { 0 };
+	unsigned int link = 0;
+	int err = 0;
 
 	if (c->mode != CFG_MODE_SYNC)
 		return 0;
 	d->rxbuf = malloc(RX_MAX);
 	if (!d->rxbuf)
 		return -ENOMEM;
-	d->chan = chan_open(c, &ce);
+	d->chan = chan_open(c, &err, &link);
 	if (!d->chan) {
-		log_msg(&d->log, LOG_LVL_ERROR, "can't open channel socket: %s", strerror(-ce.err));
-		return ce.err ? ce.err : -EINVAL;
+		/* The applet already warned of interfaces it could not find, as upstream's parser. */
+		log_msg(&d->log, LOG_LVL_ERROR, "can't open channel socket: %s", strerror(-err));
+		return err ? err : -EINVAL;
 	}
 	for (unsigned int i = 0; i < chan_count(d->chan); i++)
 		if (loop_add(d->loop, chan_fd(d->chan, i), on_chan, d))

@@ -26,6 +26,15 @@
  * not a new one: they are tracked for gaps and do not flush again.
  */
 #define HELLO_SESSION_MS 2000
+/*
+ * Until its HELLO is answered, a node's messages say HELLO and an upstream
+ * receiver skips its gap check on them: a datagram lost then is lost for
+ * good. So state messages wait (HOLD_MS at most; an upstream peer answers
+ * with its next message, within its 1 s timer) while a lone ALIVE|HELLO
+ * asks every PROBE_MS.
+ */
+#define HOLD_MS 1200
+#define PROBE_MS 300
 #define NMARK 32		/* queue-time marks: one per ms with queueing, for batch_delay_ms <= 31 exact */
 #define F_HELLO (WIRE_F_HELLO | WIRE_F_HELLO_BACK)
 
@@ -94,6 +103,7 @@ struct sync {
 	} mark[NMARK];
 	uint32_t rs_head, rs_tail, rsq;	/* resend queue */
 	uint64_t now, alive_at, unflushed, wheel_due, wnext, used, heard;	/* heard: last input */
+	uint64_t hold_until, probe_at;	/* state messages wait for HELLO_BACK (0: not yet) */
 	uint32_t *wheel;
 	struct peer peer[NPEER];
 	struct sync_stats st;
@@ -831,6 +841,35 @@ static void alive(struct sync *s, uint64_t now)
 	s->alive_at = now + ALIVE_MS;
 }
 
+/* A bare ALIVE|HELLO, outside the queues, to start the handshake. */
+static void probe(struct sync *s, uint64_t now)
+{
+	uint8_t m[WIRE_HDR_LEN];
+
+	wire_hdr_put(m, WIRE_CTL, WIRE_F_ALIVE, WIRE_HDR_LEN, s->seq);
+	wire_hdr_stamp(m, s->seq, hello_flags(s));
+	emit(s, m, sizeof(m), now);
+	s->ops->flush(s->arg);
+	s->unflushed = NEVER;
+	s->seq++;
+	s->alive_at = now + ALIVE_MS;
+	s->probe_at = now + PROBE_MS;
+}
+
+/* True while state messages wait for the peer's HELLO_BACK. */
+static bool holding(struct sync *s, uint64_t now)
+{
+	if (!s->delay || s->cfg.mode != SYNC_FTFW || s->hello == HELLO_DONE || !s->txq)
+		return false;
+	if (!s->hold_until)
+		s->hold_until = now + HOLD_MS;
+	if (now >= s->hold_until)
+		return false;
+	if (now >= s->probe_at)
+		probe(s, now);
+	return true;
+}
+
 uint64_t sync_tick(struct sync *s, uint64_t now_ms)
 {
 	uint64_t next;
@@ -844,9 +883,13 @@ uint64_t sync_tick(struct sync *s, uint64_t now_ms)
 			peer_end(s, p);
 	if (now_ms >= s->alive_at)
 		alive(s, now_ms);
-	if (s->urgent || s->txq >= s->cfg.batch_objects || flush_due(s) <= now_ms)
-		xmit(s, now_ms);
-	next = flush_due(s);
+	if (holding(s, now_ms)) {
+		next = s->probe_at < s->hold_until ? s->probe_at : s->hold_until;
+	} else {
+		if (s->urgent || s->txq >= s->cfg.batch_objects || flush_due(s) <= now_ms)
+			xmit(s, now_ms);
+		next = flush_due(s);
+	}
 	next = next < s->alive_at ? next : s->alive_at;
 	return next < s->wheel_due ? next : s->wheel_due;
 }

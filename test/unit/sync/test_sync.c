@@ -311,7 +311,8 @@ static void ftfw_overflow(void)
 		{ 30, A_CREATE, 0, 11 }, { 30, A_CREATE, 0, 12 }, { 30, A_CREATE, 0, 13 },
 		{ 40, A_DELETE, 0, 2 },
 	};
-	struct sync_cfg cfg = { .mode = SYNC_FTFW, .resend_queue_size = 8 };
+	struct sync_cfg cfg = { .mode = SYNC_FTFW, .resend_queue_size = 8,
+				.batch_delay_ms = SYNC_BATCH_OFF };
 	char walk[512] = "";
 	struct sim sim;
 
