@@ -32,282 +32,12 @@ _Static_assert(offsetof(struct ct_tuple, dport) == offsetof(struct ct_tuple, spo
 _Static_assert(offsetof(struct ct, seqadj_reply) == offsetof(struct ct, seqadj_orig) + 12,
 	       "the six seqadj words are one destination");
 
-/* ---- encoders ---- */
-
-struct wbuf {
-	uint8_t *buf;
-	size_t len, room;
-	int err;
-};
-
-static void put(struct wbuf *b, unsigned int type, const void *data, size_t n)
-{
-	size_t step = ALIGN4(NTA_HDR + n);
-	uint8_t *a = b->buf + b->len;
-
-	if (b->err || step > b->room - b->len) {
-		b->err = -ENOSPC;
-		return;
-	}
-	wire_put16(a, (uint16_t)(NTA_HDR + n));
-	wire_put16(a + 2, (uint16_t)type);
-	memcpy(a + NTA_HDR, data, n);
-	memset(a + NTA_HDR + n, 0, step - NTA_HDR - n);
-	b->len += step;
-}
-
-static void put_u8(struct wbuf *b, unsigned int type, uint8_t v)
-{
-	put(b, type, &v, 1);
-}
-
-static void put_be16(struct wbuf *b, unsigned int type, uint16_t v)
-{
-	uint8_t x[2];
-
-	wire_put16(x, v);
-	put(b, type, x, 2);
-}
-
-/* NTA_ICMP_ID and the NAT ports: upstream's x86/ARM peers send them little-endian (spec 3.1). */
-static void put_le16(struct wbuf *b, unsigned int type, uint16_t v)
-{
-	uint8_t x[2] = { (uint8_t)v, (uint8_t)(v >> 8) };
-
-	put(b, type, x, 2);
-}
-
-static void put_be32(struct wbuf *b, unsigned int type, uint32_t v)
-{
-	uint8_t x[4];
-
-	wire_put32(x, v);
-	put(b, type, x, 4);
-}
-
-static void put_words(struct wbuf *b, unsigned int type, const uint32_t *w, unsigned int n)
-{
-	uint8_t x[24];
-
-	for (unsigned int i = 0; i < n; i++)
-		wire_put32(x + 4 * i, w[i]);
-	put(b, type, x, 4 * n);
-}
-
-static void put_ports(struct wbuf *b, unsigned int type, const struct ct_tuple *t)
-{
-	uint8_t x[4];
-
-	wire_put16(x, t->sport);
-	wire_put16(x + 2, t->dport);
-	put(b, type, x, 4);
-}
-
-/* Names go out with their NUL, only when a peer can take them. */
-static void put_name(struct wbuf *b, unsigned int type, const char *s, size_t max)
-{
-	size_t n = strnlen(s, max + 1);
-
-	if (n && n <= max)
-		put(b, type, s, n + 1);
-}
-
-static bool has_addrs(const struct ct_tuple *t)
-{
-	return (t->l3 == AF_INET || t->l3 == AF_INET6) &&
-	       (t->present & (CT_T_SRC | CT_T_DST)) == (CT_T_SRC | CT_T_DST);
-}
-
-/* Address pair as type (IPv4) or type + 1 (IPv6): every *_IPV6 follows its *_IPV4. */
-static void put_addrs(struct wbuf *b, unsigned int type, const struct ct_tuple *t)
-{
-	uint8_t x[32];
-	size_t n = t->l3 == AF_INET6 ? 16 : 4;
-
-	memcpy(x, t->src.b, n);
-	memcpy(x + n, t->dst.b, n);
-	put(b, type + (n == 16), x, 2 * n);
-}
-
-/* A master / expected / mask group: addresses, L4PROTO at +2, PORT at +3. */
-static void put_group(struct wbuf *b, unsigned int type, const struct ct_tuple *t, bool ports)
-{
-	if (has_addrs(t))
-		put_addrs(b, type, t);
-	put_u8(b, type + 2, t->l4);
-	if (ports)
-		put_ports(b, type + 3, t);
-}
-
-static int finish(struct wbuf *b, uint8_t type)
-{
-	if (b->err)
-		return b->err;
-	wire_hdr_put(b->buf, type, 0, (uint16_t)b->len, 0);
-	return (int)b->len;
-}
-
 /*
- * The protocols whose ports the wire carries (NTA_PORT, an expectation's
- * *_PORT). NAT ports go with them only: elsewhere there is no port to map.
+ * ---- one policy table per message kind ----
+ * Each attribute type: its exact size (or maximum), how its payload maps to
+ * a field of the model, and which present bits that field has. The decoder
+ * reads it one way, the encoder the other, so the two cannot drift apart.
  */
-static bool port_proto(uint8_t l4)
-{
-	return l4 == IPPROTO_TCP || l4 == IPPROTO_UDP || l4 == IPPROTO_SCTP || l4 == IPPROTO_DCCP;
-}
-
-static void put_l4(struct wbuf *b, const struct ct *ct, unsigned int opts)
-{
-	const struct ct_tuple *o = &ct->orig;
-
-	/* Upstream 1.4.7 sends the ports of these four whether or not a state came. */
-	switch (o->l4) {
-	case IPPROTO_TCP:
-		put_ports(b, WIRE_NTA_PORT, o);
-		if (!ct_has(ct, CT_TCP_STATE))
-			break;
-		put_u8(b, WIRE_NTA_TCP_STATE, ct->tcp.state);
-		if (opts & WIRE_ENC_WSCALE) {
-			put_u8(b, WIRE_NTA_TCP_WSCALE_ORIG, ct->tcp.wscale_orig);
-			put_u8(b, WIRE_NTA_TCP_WSCALE_REPL, ct->tcp.wscale_reply);
-		}
-		break;
-	case IPPROTO_SCTP:
-		put_ports(b, WIRE_NTA_PORT, o);
-		if (!ct_has(ct, CT_SCTP_STATE))
-			break;
-		put_u8(b, WIRE_NTA_SCTP_STATE, ct->sctp.state);
-		put_be32(b, WIRE_NTA_SCTP_VTAG_ORIG, ct->sctp.vtag_orig);
-		put_be32(b, WIRE_NTA_SCTP_VTAG_REPL, ct->sctp.vtag_reply);
-		break;
-	case IPPROTO_DCCP:
-		put_ports(b, WIRE_NTA_PORT, o);
-		if (!ct_has(ct, CT_DCCP_STATE))
-			break;
-		put_u8(b, WIRE_NTA_DCCP_STATE, ct->dccp.state);
-		put_u8(b, WIRE_NTA_DCCP_ROLE, ct->dccp.role);
-		break;
-	case IPPROTO_UDP:
-		put_ports(b, WIRE_NTA_PORT, o);
-		break;
-	case IPPROTO_ICMP:
-	case IPPROTO_ICMPV6:
-		if (!(o->present & CT_T_ICMP_TYPE))
-			break;
-		put_u8(b, WIRE_NTA_ICMP_TYPE, o->icmp_type);
-		put_u8(b, WIRE_NTA_ICMP_CODE, o->icmp_code);
-		put_le16(b, WIRE_NTA_ICMP_ID, o->icmp_id);
-		break;
-	default:	/* GRE, UDP-Lite, ...: replicated without ports, as upstream does */
-		break;
-	}
-}
-
-/* The kernel's label words are host-order u32 (as libnetfilter_conntrack reads them); BE on the wire. */
-static void put_labels(struct wbuf *b, const struct ct *ct)
-{
-	uint8_t x[CT_LABELS_BYTES];
-	size_t len = ct->labels_len < CT_LABELS_BYTES ? ct->labels_len : CT_LABELS_BYTES;
-	uint32_t any = 0;
-	size_t i;
-
-	for (i = 0; i < len; i += 4) {
-		uint32_t w = 0;
-
-		memcpy(&w, ct->labels + i, len - i < 4 ? len - i : 4);
-		wire_put32(x + i, w);
-		any |= w;
-	}
-	if (any)
-		put(b, WIRE_NTA_LABELS, x, i);
-}
-
-int wire_put_ct(uint8_t *buf, size_t room, uint8_t type, const struct ct *ct, unsigned int opts)
-{
-	struct wbuf b = { buf, WIRE_HDR_LEN, room, 0 };
-	const struct ct_tuple *o = &ct->orig, *r = &ct->reply;
-
-	if (type > WIRE_CT_DEL || !ct_has(ct, CT_ORIG) || !has_addrs(o))
-		return -EINVAL;
-	if (room < WIRE_HDR_LEN)
-		return -ENOSPC;
-	put_addrs(&b, WIRE_NTA_IPV4, o);
-	/* Upstream sends status and protocol even when unset (as 0). */
-	put_be32(&b, WIRE_NTA_STATUS, ct_has(ct, CT_STATUS) ? ct->status : 0);
-	put_u8(&b, WIRE_NTA_L4PROTO, o->l4);
-	put_l4(&b, ct, opts);
-	if (!(opts & WIRE_ENC_NO_TIMEOUT) && ct_has(ct, CT_TIMEOUT))
-		put_be32(&b, WIRE_NTA_TIMEOUT, ct->timeout);
-	if (ct_has(ct, CT_MARK))
-		put_be32(&b, WIRE_NTA_MARK, ct->mark);
-	if (ct_has(ct, CT_MASTER) && has_addrs(&ct->master))
-		put_group(&b, WIRE_NTA_MASTER_IPV4, &ct->master,
-			  (ct->master.present & (CT_T_SPORT | CT_T_DPORT)) ==
-			      (CT_T_SPORT | CT_T_DPORT));
-	/* Decided on the status we send: without one (sent as 0) nothing is NAT'ed. */
-	if (ct_has(ct, CT_REPLY) && ct_has(ct, CT_STATUS)) {
-		bool v6 = o->l3 == AF_INET6;
-		size_t n = v6 ? 16 : 4;
-
-		if (ct_is_snat(ct))
-			put(&b, v6 ? WIRE_NTA_SNAT_IPV6 : WIRE_NTA_SNAT_IPV4, r->dst.b, n);
-		if (ct_is_dnat(ct))
-			put(&b, v6 ? WIRE_NTA_DNAT_IPV6 : WIRE_NTA_DNAT_IPV4, r->src.b, n);
-		/* Upstream also sends 0 for ICMP (type/code compared as ports): not copied. */
-		if (port_proto(o->l4) && ct_is_spat(ct))
-			put_le16(&b, WIRE_NTA_SPAT_PORT, r->dport);
-		if (port_proto(o->l4) && ct_is_dpat(ct))
-			put_le16(&b, WIRE_NTA_DPAT_PORT, r->sport);
-	}
-	if (ct_has(ct, CT_SEQADJ_ORIG) && ct_has(ct, CT_SEQADJ_REPLY))
-		put_words(&b, WIRE_NTA_NAT_SEQ_ADJ, &ct->seqadj_orig.correction_pos, 6);
-	if (ct_has(ct, CT_HELPER))
-		put_name(&b, WIRE_NTA_HELPER_NAME, ct->helper, HELPER_TX_MAX);
-	if (ct_has(ct, CT_LABELS))
-		put_labels(&b, ct);
-	if (ct_has(ct, CT_SYNPROXY))
-		put_words(&b, WIRE_NTA_SYNPROXY, &ct->synproxy.its, 3);
-	if (ct_has(ct, CT_ZONE))
-		put_be16(&b, WIRE_NTA_ZONE, ct->zone);
-	return finish(&b, type);
-}
-
-int wire_put_exp(uint8_t *buf, size_t room, uint8_t type, const struct ct_exp *e,
-		 unsigned int opts)
-{
-	struct wbuf b = { buf, WIRE_HDR_LEN, room, 0 };
-	bool ports = port_proto(e->master.l4);
-
-	if (type < WIRE_EXP_NEW || type > WIRE_EXP_DEL || !ct_exp_has(e, CT_EXP_MASTER) ||
-	    !has_addrs(&e->master))
-		return -EINVAL;
-	if (room < WIRE_HDR_LEN)
-		return -ENOSPC;
-	put_group(&b, WIRE_NTA_EXP_MASTER_IPV4, &e->master, ports);
-	put_group(&b, WIRE_NTA_EXP_EXPECT_IPV4, &e->tuple, ports);
-	put_group(&b, WIRE_NTA_EXP_MASK_IPV4, &e->mask, ports);
-	if (!(opts & WIRE_ENC_NO_TIMEOUT) && ct_exp_has(e, CT_EXP_TIMEOUT))
-		put_be32(&b, WIRE_NTA_EXP_TIMEOUT, e->timeout);
-	put_be32(&b, WIRE_NTA_EXP_FLAGS, ct_exp_has(e, CT_EXP_FLAGS) ? e->flags : 0);
-	if (ct_exp_has(e, CT_EXP_CLASS))
-		put_be32(&b, WIRE_NTA_EXP_CLASS, e->class);
-	if (ct_exp_has(e, CT_EXP_NAT)) {
-		/* The NAT group has no IPv6 attribute. */
-		if (e->nat.tuple.l3 == AF_INET && has_addrs(&e->nat.tuple))
-			put_addrs(&b, WIRE_NTA_EXP_NAT_IPV4, &e->nat.tuple);
-		put_u8(&b, WIRE_NTA_EXP_NAT_L4PROTO, e->nat.tuple.l4);
-		if (ports)
-			put_ports(&b, WIRE_NTA_EXP_NAT_PORT, &e->nat.tuple);
-		put_be32(&b, WIRE_NTA_EXP_NAT_DIR, e->nat.dir);
-	}
-	if (ct_exp_has(e, CT_EXP_HELPER))
-		put_name(&b, WIRE_NTA_EXP_HELPER_NAME, e->helper, HELPER_TX_MAX);
-	if (ct_exp_has(e, CT_EXP_FN))
-		put_name(&b, WIRE_NTA_EXP_FN, e->fn, FN_TX_MAX);
-	return finish(&b, type);
-}
-
-/* ---- decoders: one policy table per message kind ---- */
 
 enum wk {
 	WK_ADDRS,	/* src + dst into a tuple; the size gives the family */
@@ -412,6 +142,300 @@ static const struct wpol pol_exp[WIRE_NTA_EXP_MAX] = {
 	[WIRE_NTA_EXP_FN] = F(WK_NAME, NTA_HDR + FN_RX_MAX + 1, WF_MAX, CT_EXP_FN, struct ct_exp, fn),
 };
 /* clang-format on */
+
+/* ---- encoders ---- */
+
+/* An encoding in progress: the buffer, and the object with its table. */
+struct wbuf {
+	uint8_t *buf;
+	size_t len, room;
+	int err;
+	const struct wpol *pol;
+	const uint8_t *obj;
+	uint64_t present;
+};
+
+static void put(struct wbuf *b, unsigned int type, const void *data, size_t n)
+{
+	size_t step = ALIGN4(NTA_HDR + n);
+	uint8_t *a = b->buf + b->len;
+
+	if (b->err || step > b->room - b->len) {
+		b->err = -ENOSPC;
+		return;
+	}
+	wire_put16(a, (uint16_t)(NTA_HDR + n));
+	wire_put16(a + 2, (uint16_t)type);
+	memcpy(a + NTA_HDR, data, n);
+	memset(a + NTA_HDR + n, 0, step - NTA_HDR - n);
+	b->len += step;
+}
+
+/* NTA_ICMP_ID and the NAT ports: upstream's x86/ARM peers send them little-endian (spec 3.1). */
+static void put_le16(struct wbuf *b, unsigned int type, uint16_t v)
+{
+	uint8_t x[2] = { (uint8_t)v, (uint8_t)(v >> 8) };
+
+	put(b, type, x, 2);
+}
+
+static uint16_t load16(const uint8_t *p)
+{
+	uint16_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static uint32_t load32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/*
+ * Attribute type from the field its table entry names (fixed-size kinds
+ * only: names, labels and NAT have their own writers). A field whose
+ * present bits are not all set goes out as zeros (upstream sends its unset
+ * attributes too, as 0 or worse: stale buffer bytes).
+ */
+static void put_field(struct wbuf *b, unsigned int type)
+{
+	const struct wpol *e = &b->pol[type];
+	const uint8_t *src = b->obj + e->off;
+	const struct ct_tuple *t = (const void *)(b->obj + e->toff);
+	size_t n = e->len - NTA_HDR, i;
+	uint8_t x[32] = { 0 };
+
+	if (!(b->present & UINT64_C(1) << e->bit) ||
+	    (e->tbits && (t->present & e->tbits) != e->tbits))
+		goto out;
+	switch (e->kind) {
+	case WK_ADDRS:
+		memcpy(x, t->src.b, n / 2);
+		memcpy(x + n / 2, t->dst.b, n / 2);
+		break;
+	case WK_U8:
+		x[0] = *src;
+		break;
+	case WK_BE16:
+		wire_put16(x, load16(src));
+		break;
+	case WK_LE16:
+		x[0] = (uint8_t)load16(src);
+		x[1] = (uint8_t)(load16(src) >> 8);
+		break;
+	case WK_PORTS:
+		wire_put16(x, load16(src));
+		wire_put16(x + 2, load16(src + 2));
+		break;
+	case WK_BE32:
+	case WK_WORDS:
+		for (i = 0; i < n; i += 4)
+			wire_put32(x + i, load32(src + i));
+		break;
+	default:
+		return;
+	}
+out:
+	put(b, type, x, n);
+}
+
+/* Names go out with their NUL, only when a peer can take them. */
+static void put_name(struct wbuf *b, unsigned int type, const char *s, size_t max)
+{
+	size_t n = strnlen(s, max + 1);
+
+	if (n && n <= max)
+		put(b, type, s, n + 1);
+}
+
+static bool has_addrs(const struct ct_tuple *t)
+{
+	return (t->l3 == AF_INET || t->l3 == AF_INET6) &&
+	       (t->present & (CT_T_SRC | CT_T_DST)) == (CT_T_SRC | CT_T_DST);
+}
+
+/* A tuple group at type: addresses as type (IPv4) or type + 1 (IPv6), L4PROTO at +2, PORT at +3. */
+static void put_group(struct wbuf *b, unsigned int type, const struct ct_tuple *t, bool ports)
+{
+	if (has_addrs(t))
+		put_field(b, type + (t->l3 == AF_INET6));
+	put_field(b, type + 2);
+	if (ports)
+		put_field(b, type + 3);
+}
+
+static int finish(struct wbuf *b, uint8_t type)
+{
+	if (b->err)
+		return b->err;
+	wire_hdr_put(b->buf, type, 0, (uint16_t)b->len, 0);
+	return (int)b->len;
+}
+
+/*
+ * The protocols whose ports the wire carries (NTA_PORT, an expectation's
+ * *_PORT). NAT ports go with them only: elsewhere there is no port to map.
+ */
+static bool port_proto(uint8_t l4)
+{
+	return l4 == IPPROTO_TCP || l4 == IPPROTO_UDP || l4 == IPPROTO_SCTP || l4 == IPPROTO_DCCP;
+}
+
+/* The attributes each protocol adds after NTA_PORT once its state is known, 0-terminated. */
+static const struct {
+	uint8_t l4, state_bit;
+	uint8_t types[4];
+} l4_attrs[] = {
+	{ IPPROTO_TCP, CT_TCP_STATE, { WIRE_NTA_TCP_STATE } },
+	{ IPPROTO_SCTP, CT_SCTP_STATE,
+	  { WIRE_NTA_SCTP_STATE, WIRE_NTA_SCTP_VTAG_ORIG, WIRE_NTA_SCTP_VTAG_REPL } },
+	{ IPPROTO_DCCP, CT_DCCP_STATE, { WIRE_NTA_DCCP_STATE, WIRE_NTA_DCCP_ROLE } },
+};
+
+#define PUT(type) put_field(b, (type))
+
+static void put_l4(struct wbuf *b, const struct ct *ct, unsigned int opts)
+{
+	const struct ct_tuple *o = &ct->orig;
+
+	if (o->l4 == IPPROTO_ICMP || o->l4 == IPPROTO_ICMPV6) {
+		if (o->present & CT_T_ICMP_TYPE) {
+			PUT(WIRE_NTA_ICMP_TYPE);
+			PUT(WIRE_NTA_ICMP_CODE);
+			PUT(WIRE_NTA_ICMP_ID);
+		}
+		return;
+	}
+	/* Upstream 1.4.7 sends the ports of these four whether or not a state came. */
+	if (!port_proto(o->l4))
+		return;	/* GRE, UDP-Lite, ...: replicated without ports, as upstream does */
+	PUT(WIRE_NTA_PORT);
+	for (size_t i = 0; i < sizeof(l4_attrs) / sizeof(l4_attrs[0]); i++) {
+		if (l4_attrs[i].l4 != o->l4 || !ct_has(ct, l4_attrs[i].state_bit))
+			continue;
+		for (const uint8_t *t = l4_attrs[i].types; t < l4_attrs[i].types + 4 && *t; t++)
+			PUT(*t);
+		if (o->l4 == IPPROTO_TCP && (opts & WIRE_ENC_WSCALE)) {
+			PUT(WIRE_NTA_TCP_WSCALE_ORIG);
+			PUT(WIRE_NTA_TCP_WSCALE_REPL);
+		}
+	}
+}
+
+/* The kernel's label words are host-order u32 (as libnetfilter_conntrack reads them); BE on the wire. */
+static void put_labels(struct wbuf *b, const struct ct *ct)
+{
+	uint8_t x[CT_LABELS_BYTES];
+	size_t len = ct->labels_len < CT_LABELS_BYTES ? ct->labels_len : CT_LABELS_BYTES;
+	uint32_t any = 0;
+	size_t i;
+
+	for (i = 0; i < len; i += 4) {
+		uint32_t w = 0;
+
+		memcpy(&w, ct->labels + i, len - i < 4 ? len - i : 4);
+		wire_put32(x + i, w);
+		any |= w;
+	}
+	if (any)
+		put(b, WIRE_NTA_LABELS, x, i);
+}
+
+int wire_put_ct(uint8_t *buf, size_t room, uint8_t type, const struct ct *ct, unsigned int opts)
+{
+	struct wbuf wb = { buf, WIRE_HDR_LEN, room, 0, pol_ct, (const uint8_t *)ct, ct->present };
+	struct wbuf *b = &wb;
+	const struct ct_tuple *o = &ct->orig, *r = &ct->reply;
+
+	if (type > WIRE_CT_DEL || !ct_has(ct, CT_ORIG) || !has_addrs(o))
+		return -EINVAL;
+	if (room < WIRE_HDR_LEN)
+		return -ENOSPC;
+	PUT(WIRE_NTA_IPV4 + (o->l3 == AF_INET6));
+	/* Upstream sends status and protocol even when unset (as 0). */
+	PUT(WIRE_NTA_STATUS);
+	PUT(WIRE_NTA_L4PROTO);
+	put_l4(b, ct, opts);
+	if (!(opts & WIRE_ENC_NO_TIMEOUT) && ct_has(ct, CT_TIMEOUT))
+		PUT(WIRE_NTA_TIMEOUT);
+	if (ct_has(ct, CT_MARK))
+		PUT(WIRE_NTA_MARK);
+	if (ct_has(ct, CT_MASTER) && has_addrs(&ct->master))
+		put_group(b, WIRE_NTA_MASTER_IPV4, &ct->master,
+			  (ct->master.present & (CT_T_SPORT | CT_T_DPORT)) ==
+			      (CT_T_SPORT | CT_T_DPORT));
+	/* Decided on the status we send: without one (sent as 0) nothing is NAT'ed. */
+	if (ct_has(ct, CT_REPLY) && ct_has(ct, CT_STATUS)) {
+		bool v6 = o->l3 == AF_INET6;
+		size_t n = v6 ? 16 : 4;
+
+		if (ct_is_snat(ct))
+			put(b, v6 ? WIRE_NTA_SNAT_IPV6 : WIRE_NTA_SNAT_IPV4, r->dst.b, n);
+		if (ct_is_dnat(ct))
+			put(b, v6 ? WIRE_NTA_DNAT_IPV6 : WIRE_NTA_DNAT_IPV4, r->src.b, n);
+		/* Upstream also sends 0 for ICMP (type/code compared as ports): not copied. */
+		if (port_proto(o->l4) && ct_is_spat(ct))
+			put_le16(b, WIRE_NTA_SPAT_PORT, r->dport);
+		if (port_proto(o->l4) && ct_is_dpat(ct))
+			put_le16(b, WIRE_NTA_DPAT_PORT, r->sport);
+	}
+	if (ct_has(ct, CT_SEQADJ_ORIG) && ct_has(ct, CT_SEQADJ_REPLY))
+		PUT(WIRE_NTA_NAT_SEQ_ADJ);
+	if (ct_has(ct, CT_HELPER))
+		put_name(b, WIRE_NTA_HELPER_NAME, ct->helper, HELPER_TX_MAX);
+	if (ct_has(ct, CT_LABELS))
+		put_labels(b, ct);
+	if (ct_has(ct, CT_SYNPROXY))
+		PUT(WIRE_NTA_SYNPROXY);
+	if (ct_has(ct, CT_ZONE))
+		PUT(WIRE_NTA_ZONE);
+	return finish(b, type);
+}
+
+int wire_put_exp(uint8_t *buf, size_t room, uint8_t type, const struct ct_exp *e,
+		 unsigned int opts)
+{
+	struct wbuf wb = { buf, WIRE_HDR_LEN, room, 0, pol_exp, (const uint8_t *)e, e->present };
+	struct wbuf *b = &wb;
+	/* Ports of every group follow the master's protocol (upstream exp2msg). */
+	bool ports = port_proto(e->master.l4);
+
+	if (type < WIRE_EXP_NEW || type > WIRE_EXP_DEL || !ct_exp_has(e, CT_EXP_MASTER) ||
+	    !has_addrs(&e->master))
+		return -EINVAL;
+	if (room < WIRE_HDR_LEN)
+		return -ENOSPC;
+	put_group(b, WIRE_NTA_EXP_MASTER_IPV4, &e->master, ports);
+	put_group(b, WIRE_NTA_EXP_EXPECT_IPV4, &e->tuple, ports);
+	put_group(b, WIRE_NTA_EXP_MASK_IPV4, &e->mask, ports);
+	if (!(opts & WIRE_ENC_NO_TIMEOUT) && ct_exp_has(e, CT_EXP_TIMEOUT))
+		PUT(WIRE_NTA_EXP_TIMEOUT);
+	PUT(WIRE_NTA_EXP_FLAGS);	/* always, 0 when unset */
+	if (ct_exp_has(e, CT_EXP_CLASS))
+		PUT(WIRE_NTA_EXP_CLASS);
+	if (ct_exp_has(e, CT_EXP_NAT)) {
+		/* The NAT group has no IPv6 attribute. */
+		if (e->nat.tuple.l3 == AF_INET && has_addrs(&e->nat.tuple))
+			PUT(WIRE_NTA_EXP_NAT_IPV4);
+		PUT(WIRE_NTA_EXP_NAT_L4PROTO);
+		if (ports)
+			PUT(WIRE_NTA_EXP_NAT_PORT);
+		PUT(WIRE_NTA_EXP_NAT_DIR);
+	}
+	if (ct_exp_has(e, CT_EXP_HELPER))
+		put_name(b, WIRE_NTA_EXP_HELPER_NAME, e->helper, HELPER_TX_MAX);
+	if (ct_exp_has(e, CT_EXP_FN))
+		put_name(b, WIRE_NTA_EXP_FN, e->fn, FN_TX_MAX);
+	return finish(b, type);
+}
+
+#undef PUT
+
+/* ---- decoders ---- */
 
 /* What a decode writes besides the fields: the object's present bits and family. */
 struct wdst {

@@ -1314,8 +1314,15 @@ static void enc_rules(void)
 	CHECK(!strcmp(types_of(b, n), "0 5 2 3"), "sctp without state: %s", types_of(b, n));
 	ct_set(&ct, CT_SCTP_STATE);
 	ct.sctp.vtag_orig = 0x01020304;
+	ct.sctp.vtag_reply = 0x05060708;	/* no present bit: garbage, sent as 0 */
 	n = wire_put_ct(b, sizeof(b), 0, &ct, 0);
 	CHECK(!strcmp(types_of(b, n), "0 5 2 3 17 18 19"), "sctp with state: %s", types_of(b, n));
+	a = find_attr(b, n, WIRE_NTA_SCTP_VTAG_ORIG, &pl);
+	CHECK(a && !a[0] && !a[3], "vtag without its present bit: 0");
+	a = find_attr(b, n, WIRE_NTA_SCTP_VTAG_REPL, &pl);
+	CHECK(a && !a[0] && !a[3], "reply vtag without its present bit: 0");
+	ct_set(&ct, CT_SCTP_VTAG_ORIG);
+	n = wire_put_ct(b, sizeof(b), 0, &ct, 0);
 	a = find_attr(b, n, WIRE_NTA_SCTP_VTAG_ORIG, &pl);
 	CHECK(a && a[0] == 1 && a[3] == 4, "vtag big-endian");
 	ct = plain_ct(33);
