@@ -270,7 +270,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			next = sync_tick(f.s, f.now);
 		check(&f, next);
 	}
-	/* everything queued leaves within the batch delay (ALARM's refreshes keep coming) */
+	/*
+	 * Everything queued leaves within the batch delay, or once the wait for
+	 * a HELLO_BACK (1.2 s at most) ends (ALARM's refreshes keep coming).
+	 */
+	f.now += 20;
+	sync_tick(f.s, f.now);
+	f.now += 1300;
+	sync_tick(f.s, f.now);
 	f.now += 20;
 	sync_tick(f.s, f.now);
 	{
