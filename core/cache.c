@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* conntrackd's caches: fixed-size records in a slab, indexed by a chained hash of their key. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,21 +11,33 @@
 #define CHUNK_SHIFT 10
 #define CHUNK_RECS (1u << CHUNK_SHIFT)
 
+/*
+ * The chains run through two small arrays indexed by id (next id, one tag
+ * byte of the hash) rather than through the records: a lookup walks a few
+ * kilobytes that stay in the CPU cache and reads one record, the one whose
+ * tag matches. Records scattered over tens of megabytes were the cost.
+ */
 struct cache {
 	size_t recsize, keylen;
 	uint32_t hashsize, limit;
 	uint32_t *bucket;	/* id of the first record, 0 = empty */
+	uint32_t *next;		/* per id: next in its chain (or in the free list) */
+	uint8_t *tag;		/* per id: top byte of its key's hash */
 	char **chunk;
 	uint32_t nchunks, chunk_cap;
 	uint32_t next_id;	/* ids below it were handed out once */
-	uint32_t free_head;	/* free list through hnext */
+	uint32_t free_head;	/* free list through next[] */
 	struct cache_stats st;
 };
 
 struct cache *cache_new(size_t recsize, size_t keylen, uint32_t hashsize, uint32_t limit)
 {
-	struct cache *c = calloc(1, sizeof(*c));
+	struct cache *c;
 
+	/* key_eq and key_hash read whole words */
+	if (keylen % 8)
+		return NULL;
+	c = calloc(1, sizeof(*c));
 	if (!c)
 		return NULL;
 	/* Records stay 8-byte aligned inside a chunk whatever their size. */
@@ -49,6 +62,8 @@ void cache_free(struct cache *c)
 		free(c->chunk[i]);
 	free(c->chunk);
 	free(c->bucket);
+	free(c->next);
+	free(c->tag);
 	free(c);
 }
 
@@ -83,21 +98,45 @@ static uint32_t key_hash(const struct cache *c, const void *key)
 	h ^= h >> 15;
 	h *= 0x846ca68bu;
 	h ^= h >> 16;
-	/* Multiply-shift instead of a modulo: hashsize need not be a power of two. */
+	return h;
+}
+
+/* Multiply-shift instead of a modulo: hashsize need not be a power of two. */
+static uint32_t bucket_of(const struct cache *c, uint32_t h)
+{
 	return (uint32_t)(((uint64_t)h * c->hashsize) >> 32);
+}
+
+/* The tag takes the low byte: bucket_of uses the high bits. */
+static uint8_t tag_of(uint32_t h)
+{
+	return (uint8_t)h;
+}
+
+/* Keys are whole 64-bit words: compare them as such, first word first (no library call). */
+static bool key_eq(const void *a, const void *b, size_t len)
+{
+	const uint8_t *p = a, *q = b;
+
+	for (size_t i = 0; i < len; i += 8) {
+		uint64_t x, y;
+
+		memcpy(&x, p + i, 8);
+		memcpy(&y, q + i, 8);
+		if (x != y)
+			return false;
+	}
+	return true;
 }
 
 uint32_t cache_find(const struct cache *c, const void *key)
 {
-	uint32_t id = c->bucket[key_hash(c, key)];
+	uint32_t h = key_hash(c, key), id = c->bucket[bucket_of(c, h)];
+	uint8_t t = tag_of(h);
 
-	while (id) {
-		const struct cache_rec *r = cache_rec(c, id);
-
-		if (!memcmp(rec_key(r), key, c->keylen))
+	for (; id; id = c->next[id])
+		if (c->tag[id] == t && key_eq(rec_key(cache_rec(c, id)), key, c->keylen))
 			return id;
-		id = r->hnext;
-	}
 	return 0;
 }
 
@@ -105,13 +144,25 @@ static int grow(struct cache *c)
 {
 	char *mem;
 
+	/* The per-id arrays grow with the chunk table, by doubling: few copies, few holes. */
 	if (c->nchunks == c->chunk_cap) {
 		uint32_t cap = c->chunk_cap ? c->chunk_cap * 2 : 8;
+		size_t ids = (size_t)cap * CHUNK_RECS;
 		char **n = realloc(c->chunk, cap * sizeof(*n));
+		uint32_t *nx;
+		uint8_t *tg;
 
 		if (!n)
 			return -ENOMEM;
 		c->chunk = n;
+		nx = realloc(c->next, ids * sizeof(*nx));
+		if (!nx)
+			return -ENOMEM;
+		c->next = nx;
+		tg = realloc(c->tag, ids);
+		if (!tg)
+			return -ENOMEM;
+		c->tag = tg;
 		c->chunk_cap = cap;
 	}
 	mem = malloc(CHUNK_RECS * c->recsize);
@@ -126,7 +177,7 @@ static uint32_t alloc_id(struct cache *c)
 	uint32_t id = c->free_head;
 
 	if (id) {
-		c->free_head = cache_rec(c, id)->hnext;
+		c->free_head = c->next[id];
 		return id;
 	}
 	if ((c->next_id >> CHUNK_SHIFT) >= c->nchunks && grow(c))
@@ -134,10 +185,45 @@ static uint32_t alloc_id(struct cache *c)
 	return c->next_id++;
 }
 
+static void link_id(struct cache *c, uint32_t id, uint32_t h)
+{
+	uint32_t b = bucket_of(c, h);
+
+	c->tag[id] = tag_of(h);
+	c->next[id] = c->bucket[b];
+	c->bucket[b] = id;
+}
+
+/*
+ * Upstream's table keeps HashSize buckets however full it gets; past one
+ * entry per bucket every lookup walks longer chains. ctbox starts at
+ * HashSize and doubles when the entries outnumber the buckets (a failed
+ * allocation just keeps the old table).
+ */
+static void rehash(struct cache *c)
+{
+	uint32_t n = c->hashsize * 2, *nb;
+
+	if (n < c->hashsize || n > (1u << 28))
+		return;
+	nb = calloc(n, sizeof(*nb));
+	if (!nb)
+		return;
+	free(c->bucket);
+	c->bucket = nb;
+	c->hashsize = n;
+	for (uint32_t id = 1; id < c->next_id; id++) {
+		struct cache_rec *r = cache_rec(c, id);
+
+		if (r->flags & CACHE_F_HASHED)
+			link_id(c, id, r->hash);
+	}
+}
+
 uint32_t cache_add(struct cache *c, const void *key, uint32_t now)
 {
 	struct cache_rec *r;
-	uint32_t id, b;
+	uint32_t id;
 
 	if (c->limit && c->st.objects >= c->limit) {
 		c->st.add_fail++;
@@ -152,12 +238,13 @@ uint32_t cache_add(struct cache *c, const void *key, uint32_t now)
 		errno = ENOMEM;
 		return 0;
 	}
+	if (c->st.hashed >= c->hashsize)
+		rehash(c);
 	r = cache_rec(c, id);
 	memset(r, 0, c->recsize);
 	memcpy(r + 1, key, c->keylen);
-	b = key_hash(c, key);
-	r->hnext = c->bucket[b];
-	c->bucket[b] = id;
+	r->hash = key_hash(c, key);
+	link_id(c, id, r->hash);
 	r->lifetime = r->lastupdate = now;
 	r->state = CACHE_NEW;
 	r->flags = CACHE_F_HASHED;
@@ -196,11 +283,11 @@ void cache_unhash(struct cache *c, uint32_t id)
 	if (!(r->flags & CACHE_F_HASHED))
 		return;
 	cache_kill(c, id);
-	pp = &c->bucket[key_hash(c, rec_key(r))];
+	pp = &c->bucket[bucket_of(c, r->hash)];
 	while (*pp && *pp != id)
-		pp = &cache_rec(c, *pp)->hnext;
+		pp = &c->next[*pp];
 	if (*pp)
-		*pp = r->hnext;
+		*pp = c->next[id];
 	r->flags &= (uint8_t)~CACHE_F_HASHED;
 	c->st.hashed--;
 }
@@ -212,7 +299,7 @@ void cache_put(struct cache *c, uint32_t id)
 	cache_unhash(c, id);
 	r->state = CACHE_FREE;
 	r->flags = 0;
-	r->hnext = c->free_head;
+	c->next[id] = c->free_head;
 	c->free_head = id;
 	c->st.objects--;
 }
@@ -243,5 +330,5 @@ const struct cache_stats *cache_cstats(const struct cache *c)
 
 size_t cache_mem(const struct cache *c)
 {
-	return (size_t)c->nchunks * CHUNK_RECS * c->recsize + (size_t)c->hashsize * 4;
+	return (size_t)c->nchunks * CHUNK_RECS * (c->recsize + 5) + (size_t)c->hashsize * 4;
 }

@@ -26,7 +26,7 @@ enum {
  * then the record's own fields: the cache knows only this much.
  */
 struct cache_rec {
-	uint32_t hnext;		/* next id in the bucket chain, 0 = none; free list when free */
+	uint32_t hash;		/* the key's hash (the cache's own) */
 	uint32_t lifetime;	/* creation time (time(NULL)) */
 	uint32_t lastupdate;
 	uint8_t state;		/* enum cache_state */

@@ -27,6 +27,10 @@
 #include "core/out.h"
 #include "core/sync.h"
 
+/* Event buffer when conntrackd.conf sets none (see setup_events). */
+#define EVBUF_DEFAULT (4u << 20)
+#define EVBUF_GROW_MAX (16u << 20)
+
 /* ---- systemd's notification socket, without libsystemd ---- */
 
 static void notify_open(struct daemon *d)
@@ -544,6 +548,17 @@ static int setup_events(struct daemon *d)
 			log_msg(&d->log, LOG_LVL_NOTICE,
 				"netlink event socket buffer size has been set to %zu bytes",
 				d->kern.evbuf);
+	} else if (!c->nl_bufsize && !c->nl_bufsize_max) {
+		/*
+		 * Upstream keeps the system's buffer (~160 events) and, with no
+		 * growth, loses every burst until a resync 30 s later. Unset, ctbox
+		 * starts larger and may grow: the memory is only used when full.
+		 */
+		d->evbuf_max = EVBUF_GROW_MAX;
+		if (kern_set_evbuf(&d->kern, EVBUF_DEFAULT) == 0)
+			log_msg(&d->log, LOG_LVL_NOTICE,
+				"NetlinkBufferSize is not set: using %zu bytes, growing up to %u "
+				"on overruns", d->kern.evbuf, EVBUF_GROW_MAX);
 	} else {
 		log_msg(&d->log, LOG_LVL_NOTICE,
 			"NetlinkBufferSize is either not set or is greater than "
@@ -581,6 +596,8 @@ static int mode_init(struct daemon *d)
 	}
 	if (c->mode == CFG_MODE_SYNC) {
 		d->sync_mode = cfg_sync_mode(c);
+		if (c->sync_mode_defaulted)
+			log_msg(&d->log, LOG_LVL_WARN, CFG_MSG_NO_SYNC_MODE);
 		if (c->disable_internal_cache)
 			log_msg(&d->log, LOG_LVL_NOTICE, "disabling internal cache");
 		if (c->disable_external_cache)

@@ -110,9 +110,15 @@ static size_t extra_build(uint8_t *b, const struct ct *ct)
 
 	for (size_t i = 0; i < sizeof(xfields) / sizeof(xfields[0]); i++) {
 		const struct xfield *x = &xfields[i];
+		const char *p = (const char *)ct + x->off;
 
-		if (ct_has(ct, x->attr))
-			n = x_put(b, n, x->attr, (const char *)ct + x->off, x->size);
+		/*
+		 * flow_get zeroes everything and the present bit stays: an all-zero
+		 * value (the synproxy block of every ctnetlink-made entry) costs no
+		 * blob.
+		 */
+		if (ct_has(ct, x->attr) && (p[0] || memcmp(p, p + 1, x->size - 1)))
+			n = x_put(b, n, x->attr, p, x->size);
 	}
 	if (ct_has(ct, CT_HELPER))
 		n = x_put(b, n, CT_HELPER, ct->helper, strnlen(ct->helper, CT_HELPER_LEN - 1));

@@ -15,12 +15,20 @@
  * Receive buffers per job: an event is a few hundred bytes; dumps fill
  * whatever the buffer allows (the kernel caps dump datagrams at 32 KiB).
  */
-#define RX_EVENT (8 * 1024)
+#define RX_EVENT (64 * 1024)	/* 32 event slots per recvmmsg */
 #define RX_DUMP (32 * 1024)
 #define RX_ACK (16 * 1024)
 
 /* Largest request the daemon builds: a conntrack with every attribute. */
 #define REQ_MAX 1024
+
+struct walk {
+	struct kern *k;
+	kern_fn fn;
+	void *arg;
+	unsigned long *bad;
+	struct kern_msg m;
+};
 
 static struct nl *open_cmd(void)
 {
@@ -44,6 +52,9 @@ int kern_open(struct kern *k, uint32_t groups)
 	if (nl_set_nonblock(k->async))
 		goto fail;
 	if (groups) {
+		k->walk = malloc(sizeof(struct walk));
+		if (!k->walk)
+			goto fail;
 		k->ev = nl_open_rx(groups, RX_EVENT);
 		if (!k->ev || nl_set_nonblock(k->ev))
 			goto fail;
@@ -61,6 +72,7 @@ fail:
 
 void kern_close(struct kern *k)
 {
+	free(k->walk);
 	nl_close(k->ev);
 	nl_close(k->dump);
 	nl_close(k->async);
@@ -83,13 +95,6 @@ enum kern_origin kern_origin(const struct kern *k, uint32_t portid)
 	return KERN_NOT_ME;
 }
 
-struct walk {
-	struct kern *k;
-	kern_fn fn;
-	void *arg;
-	unsigned long *bad;
-	struct kern_msg m;
-};
 
 static int on_msg(const struct nlmsghdr *nlh, void *arg)
 {
@@ -115,20 +120,22 @@ static int on_msg(const struct nlmsghdr *nlh, void *arg)
 int kern_read_events(struct kern *k, unsigned int limit, kern_fn fn, void *arg,
 		     unsigned long *bad)
 {
-	struct walk *w = malloc(sizeof(*w));
-	unsigned int n;
+	struct walk *w = k->walk;
+	unsigned int n = 0, cut = 0;
 	int r = 0;
 
-	if (!w)
-		return -ENOMEM;
-	*w = (struct walk){ .k = k, .fn = fn, .arg = arg, .bad = bad };
-	for (n = 0; n < limit; n++) {
-		r = nl_recv_events(k->ev, on_msg, w);
-		if (r < 0)
+	w->k = k;
+	w->fn = fn;
+	w->arg = arg;
+	w->bad = bad;
+	/* Many events per system call: the per-call cost, not the copy, dominated. */
+	while (n < limit) {
+		r = nl_recv_event_batch(k->ev, limit - n, on_msg, w, &cut);
+		if (r <= 0)
 			break;
-		r = 0;
+		n += (unsigned int)r;
 	}
-	free(w);
+	*bad += cut;
 	if (r == -EAGAIN || r == -EWOULDBLOCK || r == -EINTR)
 		r = 0;
 	return r < 0 ? r : (int)n;

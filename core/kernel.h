@@ -10,6 +10,7 @@
 #include "proto/ct.h"
 
 struct nl;
+struct walk;
 
 /* Who caused an event: the daemon's own writes are told apart by their netlink port. */
 enum kern_origin {
@@ -31,6 +32,7 @@ struct kern {
 	struct nl *async;	/* dumps driven by the loop (overrun resync, polling) */
 	struct nl *commit, *inject, *flush;	/* writes; their ports mark their events */
 	size_t evbuf;		/* current event socket buffer, as the kernel reports it */
+	struct walk *walk;	/* the event reader's parse space */
 };
 
 /*

@@ -481,3 +481,49 @@ int nl_dump_step(struct nl *nl, nl_cb cb, void *arg)
 	}
 	return 0;
 }
+
+/* Slots of an event batch: an event is a few hundred bytes; a bigger one is cut and counted. */
+#define EV_SLOT 2048
+
+int nl_recv_event_batch(struct nl *nl, unsigned int max, nl_cb cb, void *arg, unsigned int *cut)
+{
+	unsigned int slots = (unsigned int)(nl->rxlen / EV_SLOT), n;
+	struct mmsghdr mm[64];
+	struct iovec iov[64];
+	int r;
+
+	if (slots > 64)
+		slots = 64;
+	if (slots > max)
+		slots = max;
+	if (!slots)
+		return -EINVAL;
+	for (unsigned int i = 0; i < slots; i++) {
+		iov[i].iov_base = nl->rx + (size_t)i * EV_SLOT;
+		iov[i].iov_len = EV_SLOT;
+		memset(&mm[i].msg_hdr, 0, sizeof(mm[i].msg_hdr));
+		mm[i].msg_hdr.msg_iov = &iov[i];
+		mm[i].msg_hdr.msg_iovlen = 1;
+	}
+	r = recvmmsg(nl_fd(nl), mm, slots, MSG_DONTWAIT, NULL);
+	if (r < 0)
+		return -errno;
+	n = (unsigned int)r;
+	for (unsigned int i = 0; i < n; i++) {
+		const struct nlmsghdr *nlh = iov[i].iov_base;
+		int len = (int)mm[i].msg_len;
+
+		if (mm[i].msg_hdr.msg_flags & MSG_TRUNC) {
+			(*cut)++;
+			continue;
+		}
+		for (; NLMSG_OK(nlh, len); nlh = NLMSG_NEXT(nlh, len)) {
+			if (nlh->nlmsg_type < NLMSG_MIN_TYPE)
+				continue;
+			r = cb(nlh, arg);
+			if (r < 0)
+				return r;
+		}
+	}
+	return (int)n;
+}

@@ -65,6 +65,15 @@ int nl_collect_acks(struct nl *nl, uint32_t first, unsigned int n, int *errs);
  */
 int nl_recv_events(struct nl *nl, nl_cb cb, void *arg);
 
+/*
+ * Event sockets: read up to max datagrams in one recvmmsg (without
+ * blocking) into slots carved from the receive buffer, and hand every data
+ * message to cb. A datagram too big for its slot is dropped and counted in
+ * *cut. Returns the datagrams read (0 with -EAGAIN when none), or -errno
+ * (-ENOBUFS on overrun), or cb's -errno.
+ */
+int nl_recv_event_batch(struct nl *nl, unsigned int max, nl_cb cb, void *arg, unsigned int *cut);
+
 /* Make reads on this socket non-blocking (event sockets served by a poll loop). 0 or -errno. */
 int nl_set_nonblock(struct nl *nl);
 

@@ -205,8 +205,8 @@ static void queues(struct out *o, const struct daemon *d)
 
 	if (d->sync)
 		sync_get_stats(d->sync, &ss);
-	outf(o, "allocated queue nodes:\t\t%12u\n\n", ss.txq_len + ss.rsq_len);
-	queue_block(o, "txqueue", ss.txq_len, 2147483647u, 0);
+	outf(o, "allocated queue nodes:\t\t%12u\n\n", ss.qnodes);
+	queue_block(o, "txqueue", ss.txq_len, 2147483647u, ss.txq_nomem);
 	/* The TCP error queue exists upstream even without TCP links: same figures. */
 	queue_block(o, "errorq", 0, 128, 0);
 	if (d->sync_mode & CFG_SYNC_FTFW)
@@ -311,6 +311,19 @@ static void json(struct out *o, const struct daemon *d)
 		     (unsigned long long)n->send_malformed, (unsigned long long)ss.lost,
 		     (unsigned long long)ss.before, (unsigned long long)rejected(d), ss.txq_len,
 		     ss.rsq_len, ss.rsq_max, (unsigned long long)ss.rsq_overflow);
+	for (unsigned int i = 0; d->chan && i < chan_count(d->chan); i++) {
+		const struct chan_stats *cs = chan_stats(d->chan, i);
+
+		outf(o, "%s{\"device\":\"%s\",\"active\":%s,\"bytes_sent\":%llu,\"bytes_recv\":%llu,"
+			"\"pkts_sent\":%llu,\"pkts_recv\":%llu,\"err_send\":%llu,\"err_recv\":%llu}",
+		     i ? "," : ",\"links\":[", chan_ifname(d->chan, i),
+		     chan_current(d->chan) == i ? "true" : "false",
+		     (unsigned long long)cs->bytes_sent, (unsigned long long)cs->bytes_recv,
+		     (unsigned long long)cs->pkts_sent, (unsigned long long)cs->pkts_recv,
+		     (unsigned long long)cs->err_send, (unsigned long long)cs->err_recv);
+		if (i + 1 == chan_count(d->chan))
+			out_chr(o, ']');
+	}
 	out_str(o, "}\n");
 }
 

@@ -83,6 +83,12 @@ DMN_MASK='s/[0-9]+/N/g' both "-s rsqueue" -s rsqueue
 both "-s process" -s process
 both "-s expect" -s expect
 
+# ctbox's own: every figure as one JSON document (doc/json.md); the reference has none.
+testing "-s -o json parses, with the caches and links" \
+	"dmn_cli $CT_NS $CONNTRACKD $W/ours/conf -s -o json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d[\"mode\"], d[\"internal\"][\"active\"] > 0, d[\"links\"][0][\"device\"], \"network\" in d)'" \
+	"ftfw True ctd0 True\n"
+testing "-o json needs -s" "dmn_cli $CT_NS $CONNTRACKD $W/ours/conf -i -o json >/dev/null 2>&1; echo \$?" "1\n"
+
 # Flushes and resyncs change both caches the same way.
 both "-f internal" -f internal
 DMN_SORT=1 both "-i after -f internal" -i

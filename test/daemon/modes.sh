@@ -143,7 +143,7 @@ ct_insert -p tcp -s 192.0.2.102 -d 198.51.100.100 --sport 1 --dport 2 --state CL
 ct_insert -p udp -s 192.0.2.9 -d 198.51.100.102 --sport 3 --dport 4 -t 500
 sleep 0.5
 battery filter
-DMN_MASK='s/^(\tevents received:\t +)[0-9]+/\1N/' dmn_both "filter: -s runtime" -s runtime
+DMN_MASK='s/^(\t(events received|current buffer size [(]in bytes[)]):\t +)[0-9]+/\1N/' dmn_both "filter: -s runtime" -s runtime
 # -F leaves what the filter rejects: compare what is left after each daemon flushed.
 left()
 {
