@@ -229,6 +229,7 @@ static void batch_took(struct kern_batch *b, int len, uint32_t seq, uint32_t tok
 	if (!b->n)
 		b->first_seq = seq;
 	b->token[b->n++] = token;
+	b->last = b->len;
 	b->len += (size_t)len;
 }
 
@@ -241,7 +242,7 @@ int kern_batch_ct(struct kern_batch *b, uint16_t msg, uint16_t flags, const stru
 	if (batch_room(b))
 		return -ENOSPC;
 	seq = nl_seq(b->nl);
-	len = ctnl_build_ct(b->buf + b->len, REQ_MAX, msg, flags | NLM_F_ACK,
+	len = ctnl_build_ct(b->buf + b->len, REQ_MAX, msg, flags,
 			    ct->orig.l3 ? ct->orig.l3 : ct->family, seq, ct);
 	if (len < 0)
 		return len;
@@ -258,7 +259,7 @@ int kern_batch_exp(struct kern_batch *b, uint16_t msg, uint16_t flags, const str
 	if (batch_room(b))
 		return -ENOSPC;
 	seq = nl_seq(b->nl);
-	len = ctnl_build_exp(b->buf + b->len, REQ_MAX, msg, flags | NLM_F_ACK, e->family, seq, e);
+	len = ctnl_build_exp(b->buf + b->len, REQ_MAX, msg, flags, e->family, seq, e);
 	if (len < 0)
 		return len;
 	batch_took(b, len, seq, token);
@@ -272,9 +273,14 @@ int kern_batch_flush(struct kern_batch *b, void (*done)(void *arg, uint32_t toke
 
 	if (!b->n)
 		return 0;
+	/*
+	 * Only the last request asks for an ack: the kernel answers the
+	 * others only if they fail. Half the messages, no ack to read per entry.
+	 */
+	((struct nlmsghdr *)(void *)(b->buf + b->last))->nlmsg_flags |= NLM_F_ACK;
 	r = nl_send_batch(b->nl, b->buf, b->len);
 	if (!r)
-		r = nl_collect_acks(b->nl, b->first_seq, b->n, b->err);
+		r = nl_collect_errors(b->nl, b->first_seq, b->n, b->err);
 	for (unsigned int i = 0; i < b->n; i++)
 		done(arg, b->token[i], r ? r : b->err[i]);
 	b->n = 0;

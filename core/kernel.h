@@ -85,7 +85,7 @@ int kern_set_evbuf(struct kern *k, size_t bytes);
 struct kern_batch {
 	struct nl *nl;
 	char *buf;
-	size_t len, cap;
+	size_t len, cap, last;	/* last: offset of the newest request */
 	unsigned int n, max;
 	uint32_t first_seq;
 	uint32_t *token;
@@ -96,8 +96,8 @@ struct kern_batch {
 int kern_batch_init(struct kern_batch *b, struct nl *nl, unsigned int max);
 void kern_batch_free(struct kern_batch *b);
 /*
- * Queue a conntrack request (CTNL_MSG_CT_NEW/DELETE with flags; NLM_F_ACK
- * is added). -ENOSPC when the batch is full (flush first), -EINVAL when ct
+ * Queue a conntrack request (CTNL_MSG_CT_NEW/DELETE with flags; the
+ * flush asks an ack of the batch's last request only). -ENOSPC when the batch is full (flush first), -EINVAL when ct
  * cannot be encoded.
  */
 int kern_batch_ct(struct kern_batch *b, uint16_t msg, uint16_t flags, const struct ct *ct,

@@ -393,6 +393,38 @@ int nl_collect_acks(struct nl *nl, uint32_t first, unsigned int n, int *errs)
 	return 0;
 }
 
+int nl_collect_errors(struct nl *nl, uint32_t first, unsigned int n, int *errs)
+{
+	for (unsigned int i = 0; i < n; i++)
+		errs[i] = 0;
+	for (;;) {
+		ssize_t len = mnl_socket_recvfrom(nl->sk, nl->rx, nl->rxlen);
+		const struct nlmsghdr *nlh = (const struct nlmsghdr *)nl->rx;
+		int left;
+
+		if (len < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		left = (int)len;
+		for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+			const struct nlmsgerr *e;
+			uint32_t idx = nlh->nlmsg_seq - first;
+
+			if (nlh->nlmsg_type != NLMSG_ERROR || idx >= n)
+				continue;
+			if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*e)))
+				return -EBADMSG;
+			e = mnl_nlmsg_get_payload(nlh);
+			errs[idx] = e->error;
+			/* the last request asked for an ack: nothing follows it */
+			if (idx == n - 1)
+				return 0;
+		}
+	}
+}
+
 int nl_recv_events(struct nl *nl, nl_cb cb, void *arg)
 {
 	ssize_t len = mnl_socket_recvfrom(nl->sk, nl->rx, nl->rxlen);

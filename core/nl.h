@@ -58,6 +58,12 @@ int nl_send_batch(struct nl *nl, const void *buf, size_t len);
  * or -errno if the socket failed (errs then partly filled, rest -EIO).
  */
 int nl_collect_acks(struct nl *nl, uint32_t first, unsigned int n, int *errs);
+/*
+ * The same for a batch where only the last request carries NLM_F_ACK: the
+ * kernel answers the others only when they fail, so errs[] starts at 0 and
+ * reading stops at the last one's ack. Returns 0 or -errno of the socket.
+ */
+int nl_collect_errors(struct nl *nl, uint32_t first, unsigned int n, int *errs);
 
 /*
  * Receive what is queued (blocking once) and hand data messages to cb.

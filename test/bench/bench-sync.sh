@@ -48,7 +48,7 @@ replicate()
 	local t0 t1 i
 	t0=$(date +%s.%N)
 	nsx "$NSA" "$CTFILL" -n "$N" -p tcp,udp,icmp -f 46 -q
-	for ((i = 0; i < 6000; i++)); do
+	for ((i = 0; i < ${BENCH_WAIT:-1200}; i++)); do
 		[ "$(ext_count)" -ge "$N" ] 2>/dev/null && break
 		sleep 0.05
 	done

@@ -74,7 +74,7 @@ both "-i expect (no ExpectationSync)" -i expect
 DMN_MASK='/(Bytes|Pckts|Error)/s/ *[0-9]+ / N /g' both "-s" -s
 DMN_MASK='/(Bytes|Pckts|Error)/s/ *[0-9]+ / N /g' both "-s ct" -s ct
 both "-s cache" -s cache
-DMN_MASK='s/(events received|events filtered|current buffer size)(.*[^0-9])[0-9]+$/\1\2N/' \
+DMN_MASK='s/(events received|events filtered|current buffer size [(]in bytes[)]):\t *[0-9]+$/\1:\tN/' \
 	both "-s runtime" -s runtime
 DMN_MASK='/(Bytes|Pckts|Error|Packets)/s/[0-9]+/N/g' both "-s network" -s network
 DMN_MASK='/(Bytes|Pckts|Error)/s/ *[0-9]+ / N /g' both "-s link" -s link

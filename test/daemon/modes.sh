@@ -108,7 +108,9 @@ battery()
 	DMN_MASK=$MASK_LINK dmn_both "$v: -s expect" -s expect
 	dmn_both "$v: -s cache" -s cache
 	DMN_MASK='s/[0-9]+/N/g' dmn_both "$v: -s queue" -s queue
-	DMN_MASK='s/[0-9]+/N/g' dmn_both "$v: -s rsqueue" -s rsqueue
+	# With no peer ever heard, ctbox keeps nothing to resend (doc/differences.md): the
+	# header only; test/sync covers the queue with real peers.
+	DMN_MASK='s/[0-9]+/N/g; /^object -> /d' dmn_both "$v: -s rsqueue" -s rsqueue
 	dmn_both "$v: -R" -R
 	DMN_SORT=1 dmn_both "$v: -i after -R" -i
 	dmn_both "$v: -n" -n
@@ -143,7 +145,7 @@ ct_insert -p tcp -s 192.0.2.102 -d 198.51.100.100 --sport 1 --dport 2 --state CL
 ct_insert -p udp -s 192.0.2.9 -d 198.51.100.102 --sport 3 --dport 4 -t 500
 sleep 0.5
 battery filter
-DMN_MASK='s/^(\t(events received|current buffer size [(]in bytes[)]):\t +)[0-9]+/\1N/' dmn_both "filter: -s runtime" -s runtime
+DMN_MASK='s/^(\t(events received|current buffer size [(]in bytes[)])):\t *[0-9]+/\1:\tN/' dmn_both "filter: -s runtime" -s runtime
 # -F leaves what the filter rejects: compare what is left after each daemon flushed.
 left()
 {

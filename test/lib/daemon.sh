@@ -122,14 +122,16 @@ dmn_both()
 		{
 			# The daemons' own sync datagrams are flows too; their events race the
 			# commands (ICMP errors for a silent peer update them): leave them out.
+			# Sorted after masking, so masked fields cannot change the order.
 			if [ -n "$DMN_SORT" ]; then
-				grep -v "${DMN_OWN:-^\$}" "$W/$side.out" | LC_ALL=C sort
+				grep -v "${DMN_OWN:-^\$}" "$W/$side.out" | dmn_norm |
+					sed -E "${DMN_MASK:-}" | LC_ALL=C sort
 			else
-				cat "$W/$side.out"
+				dmn_norm <"$W/$side.out" | sed -E "${DMN_MASK:-}"
 			fi
 			echo "--- stderr"
-			cat "$W/$side.err"
-		} | dmn_norm | sed -E "${DMN_MASK:-}" >"$W/$side.rec"
+			dmn_norm <"$W/$side.err" | sed -E "${DMN_MASK:-}"
+		} >"$W/$side.rec"
 		# 1.4.9 (our target) exits 1 on bad arguments where the 1.4.7 reference exits 0.
 		if [ $side = ref ] && [ -n "$DMN_REF_FIX" ]; then
 			sed -i -E "$DMN_REF_FIX" "$W/$side.rec"
