@@ -27,6 +27,8 @@
 /* Entries committed per loop iteration: peers and events are served in between. */
 #define COMMIT_STEP 8192
 #define BE_LIBERAL 0x08	/* IP_CT_TCP_FLAG_BE_LIBERAL */
+/* Commits this big stop listening to events while they run (see dct_commit). */
+#define MUTE_MIN 4096
 
 static uint32_t now_s(void)
 {
@@ -505,7 +507,7 @@ static int on_async(void *arg, const struct kern_msg *m)
 
 	if (m->is_exp || !sane(d, &m->ct) || !filter_ct(&d->cfg->filter, &m->ct))
 		return 0;
-	ct_update(d, &m->ct, false, d->sync != NULL);
+	ct_update(d, &m->ct, false, d->sync != NULL && !d->resync_quiet);
 	return 0;
 }
 
@@ -550,7 +552,8 @@ void dct_resync_timer(void *arg)
 		return;
 	}
 	d->resyncing = true;
-	d->st.resync_kernel++;
+	if (!d->resync_quiet)
+		d->st.resync_kernel++;
 }
 
 void dct_schedule_resync(struct daemon *d, unsigned int secs)
@@ -581,6 +584,7 @@ void dct_async_readable(struct daemon *d)
 	if (r == 0)
 		return;
 	d->resyncing = false;
+	d->resync_quiet = false;
 	/* Only a complete, uninterrupted dump proves an entry gone. */
 	if (r == 1)
 		sweep(d);
@@ -1006,6 +1010,18 @@ static void commit_end(struct daemon *d)
 		close(d->commit.client);
 	d->commit.client = -1;
 	d->commit.active = false;
+	if (d->commit.muted) {
+		/*
+		 * Back to the events, and a dump now for what the muted time
+		 * hid: the committed entries join the internal cache unsent (as
+		 * COMMIT-origin events would have), anything gone meanwhile is
+		 * swept and its DEL sent.
+		 */
+		d->commit.muted = false;
+		kern_mute(&d->kern, false);
+		d->resync_quiet = true;
+		dct_schedule_resync(d, 0);
+	}
 }
 
 static void commit_step(void *arg)
@@ -1086,6 +1102,14 @@ void dct_commit(struct daemon *d, int client, bool ct, bool exp)
 	cm->exp = !ct;
 	cm->exp_next = ct && exp && d->exp_ext;
 	clock_gettime(CLOCK_MONOTONIC, &cm->start);
+	/*
+	 * Committing N entries would make the kernel build N events for our
+	 * own socket (2N over existing entries) and us read them, all on the
+	 * fail-over's critical path: stop listening for the commit's length.
+	 */
+	if (!d->bypass && cache_cstats(d->ct_ext)->hashed >= MUTE_MIN &&
+	    !kern_mute(&d->kern, true))
+		cm->muted = d->kern.ev != NULL;
 	loop_timer_arm(&d->t_commit, loop_now());
 }
 

@@ -55,6 +55,7 @@ struct commit {
 	int pass;		/* 1: masters, 2: related entries */
 	uint32_t cursor;	/* last id handed out */
 	int client;		/* fd answered when done, -1 if none */
+	bool muted;		/* the event socket left its groups for the commit */
 	uint32_t ok, fail;
 	struct timespec start;
 };
@@ -82,6 +83,7 @@ struct daemon {
 	bool evbuf_warned;
 	bool resyncing;		/* an asynchronous dump runs on kern.async */
 	bool resync_again;	/* events were lost during the running resync */
+	bool resync_quiet;	/* the running resync updates the cache without sending */
 
 	struct loop_timer t_resync;	/* overrun resync, or PollSecs period */
 	struct loop_timer t_flush;	/* -t: scheduled kernel flush */

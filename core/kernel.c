@@ -55,6 +55,7 @@ int kern_open(struct kern *k, uint32_t groups)
 		k->walk = malloc(sizeof(struct walk));
 		if (!k->walk)
 			goto fail;
+		k->groups = groups;
 		k->ev = nl_open_rx(groups, RX_EVENT);
 		if (!k->ev || nl_set_nonblock(k->ev))
 			goto fail;
@@ -68,6 +69,21 @@ fail:
 		kern_close(k);
 		return err;
 	}
+}
+
+int kern_mute(struct kern *k, bool mute)
+{
+	int opt = mute ? NETLINK_DROP_MEMBERSHIP : NETLINK_ADD_MEMBERSHIP;
+
+	if (!k->ev)
+		return 0;
+	for (int g = 1; g <= 32; g++) {
+		if (!(k->groups & (1u << (g - 1))))
+			continue;
+		if (nl_set_sockopt_int(k->ev, SOL_NETLINK, opt, g))
+			return -errno;
+	}
+	return 0;
 }
 
 void kern_close(struct kern *k)

@@ -33,7 +33,15 @@ struct kern {
 	struct nl *commit, *inject, *flush;	/* writes; their ports mark their events */
 	size_t evbuf;		/* current event socket buffer, as the kernel reports it */
 	struct walk *walk;	/* the event reader's parse space */
+	uint32_t groups;	/* the event socket's groups */
 };
+
+/*
+ * Leave (mute) or rejoin the event groups. While no socket listens the
+ * kernel builds no events at all: a commit of many entries runs without
+ * producing (and us reading) one event per entry. 0 or -errno.
+ */
+int kern_mute(struct kern *k, bool mute);
 
 /*
  * Open the handles; the event socket (joined to groups) only if groups is

@@ -123,6 +123,13 @@ void nl_set_threaded(struct nl *nl, int on)
 	nl->threaded = on;
 }
 
+int nl_set_sockopt_int(struct nl *nl, int level, int opt, int val)
+{
+	if (setsockopt(nl_fd(nl), level, opt, &val, sizeof(val)) < 0)
+		return -errno;
+	return 0;
+}
+
 int nl_set_opt(struct nl *nl, int opt, int val)
 {
 	if (mnl_socket_setsockopt(nl->sk, opt, &val, sizeof(val)) < 0)

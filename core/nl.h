@@ -36,6 +36,9 @@ size_t nl_rcvbuf(const struct nl *nl);
  */
 void nl_set_threaded(struct nl *nl, int on);
 
+/* setsockopt of an int at level (SOL_SOCKET, SOL_NETLINK...). 0 or -errno. */
+int nl_set_sockopt_int(struct nl *nl, int level, int opt, int val);
+
 /* Socket options used by bulk senders and event listeners (0 or -errno). */
 int nl_set_opt(struct nl *nl, int opt, int val);
 
