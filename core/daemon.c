@@ -28,8 +28,8 @@
 #include "core/sync.h"
 
 /* Event buffer when conntrackd.conf sets none (see setup_events). */
-#define EVBUF_DEFAULT (4u << 20)
-#define EVBUF_GROW_MAX (16u << 20)
+#define EVBUF_DEFAULT (8u << 20)
+#define EVBUF_GROW_MAX (32u << 20)
 
 /* ---- systemd's notification socket, without libsystemd ---- */
 
@@ -285,7 +285,7 @@ static bool flush_refused(struct daemon *d)
 {
 	if (!d->commit.active)
 		return false;
-	log_msg(&d->log, LOG_LVL_NOTICE, "ignoring flush command, commit still in progress");
+	log_msg(&d->log, LOG_LVL_ERROR, "ignoring flush command, commit still in progress");
 	return true;
 }
 
