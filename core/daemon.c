@@ -499,11 +499,29 @@ static void expire_timer(void *arg)
 	loop_timer_arm(&d->t_expire, loop_now() + 1000);
 }
 
+/*
+ * Once the event socket is drained it rests for EV_REST_MS: events that
+ * arrive meanwhile wait in it and are read together, one wake-up (and a
+ * few recvmmsg calls) for a whole burst instead of one per handful.
+ */
+#define EV_REST_MS 1
+
 static void on_events(void *arg, int fd, short ev)
 {
-	(void)fd;
+	struct daemon *d = arg;
+
 	(void)ev;
-	dct_events(arg);
+	if (dct_events(d) >= (int)d->cfg->event_iter_limit)
+		return;
+	loop_del(d->loop, fd);
+	loop_timer_arm(&d->t_evwake, loop_now() + EV_REST_MS);
+}
+
+static void evwake_timer(void *arg)
+{
+	struct daemon *d = arg;
+
+	loop_add(d->loop, nl_fd(d->kern.ev), on_events, d);
 }
 
 static void on_async(void *arg, int fd, short ev)
@@ -647,6 +665,7 @@ static int timers_init(struct daemon *d)
 	r |= loop_timer_add(d->loop, &d->t_flush, flush_timer, d);
 	r |= loop_timer_add(d->loop, &d->t_watchdog, watchdog_timer, d);
 	r |= loop_timer_add(d->loop, &d->t_expire, expire_timer, d);
+	r |= loop_timer_add(d->loop, &d->t_evwake, evwake_timer, d);
 	dct_commit_timer_init(d);
 	return r;
 }

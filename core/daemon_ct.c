@@ -438,7 +438,7 @@ static int on_event(void *arg, const struct kern_msg *m)
 	return 0;
 }
 
-void dct_events(struct daemon *d)
+int dct_events(struct daemon *d)
 {
 	unsigned long bad = 0;
 	int r = kern_read_events(&d->kern, d->cfg->event_iter_limit, on_event, d, &bad);
@@ -447,7 +447,7 @@ void dct_events(struct daemon *d)
 	if (r != -ENOBUFS) {
 		if (r < 0)
 			d->st.ev_failed++;
-		return;
+		return r;
 	}
 	d->st.overrun++;
 	if (d->evbuf_max && d->kern.evbuf < d->evbuf_max) {
@@ -468,6 +468,7 @@ void dct_events(struct daemon *d)
 	}
 	if (d->cfg->overrun_resync >= 0)
 		dct_schedule_resync(d, (unsigned int)d->cfg->overrun_resync);
+	return r;
 }
 
 /* ---- resync with the kernel ---- */

@@ -91,6 +91,7 @@ struct daemon {
 	struct loop_timer t_commit;	/* next commit step */
 	struct loop_timer t_sync;	/* the sync engine's next deadline */
 	struct loop_timer t_expire;	/* ALARM: external cache timeouts */
+	struct loop_timer t_evwake;	/* the event socket rests until then */
 	uint64_t watchdog_ms;
 
 	struct {
@@ -118,7 +119,8 @@ int dct_init(struct daemon *d);
 void dct_fini(struct daemon *d);
 /* Start-up and -R: the kernel tables into the internal caches; nothing is sent. */
 int dct_resync_sync(struct daemon *d, bool ct, bool exp);
-void dct_events(struct daemon *d);
+/* Read what the event socket holds (EventIterationLimit at most): the count or -errno. */
+int dct_events(struct daemon *d);
 void dct_async_readable(struct daemon *d);
 void dct_schedule_resync(struct daemon *d, unsigned int secs);
 void dct_resync_timer(void *arg);
