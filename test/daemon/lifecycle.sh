@@ -147,4 +147,51 @@ dmn_cli "$NS" "$CONNTRACKD" "$W/ours/conf" -k
 wait "$LPID" || true
 testing "sd_notify MAINPID" "grep MAINPID $W/notes" "MAINPID=$DPID\n"
 testing "sd_notify READY from the daemon" "grep -c READY=1 $W/notes" "1\n"
+# Syslog: the same lines to the syslog socket, ident conntrack-tools, facility as configured.
+# A private mount namespace puts a listener's socket at /dev/log for this daemon only.
+cat >"$W/syslog.py" <<'PY'
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+s.settimeout(4)
+with open(sys.argv[2], "w") as out:
+    end = time.time() + 4
+    while time.time() < end:
+        try:
+            out.write(s.recv(2048).decode() + "\n")
+            out.flush()
+        except socket.timeout:
+            break
+PY
+printf 'General {\n\tLockFile %s/slock\n\tUNIX { Path %s/ssock }\n\tSyslog local3\n}\nStats {\n}\n' \
+	"$W" "$W" >"$W/syslog.conf"
+# Nothing is created in the host's /dev: the private namespace gets a tmpfs /dev holding
+# /dev/null (bound from the real one) and the listener's socket as /dev/log.
+cat >"$W/syslog.sh" <<'SH'
+set -e
+mkdir -p "$5/realdev"
+mount --bind /dev "$5/realdev"
+mount -t tmpfs none /dev
+touch /dev/null /dev/log
+mount --bind "$5/realdev/null" /dev/null
+mount --bind "$3" /dev/log
+ip netns exec "$4" "$1" -C "$2" >/dev/null 2>&1 &
+pid=$!
+sleep 1
+"$1" -C "$2" -k >/dev/null 2>&1 || ip netns exec "$4" "$1" -C "$2" -k
+wait $pid
+SH
+python3 "$W/syslog.py" "$W/log.sock" "$W/syslog.out" &
+SPID=$!
+CT_PID_LIST+=("$SPID")
+for ((i = 0; i < 50; i++)); do
+	[ -S "$W/log.sock" ] && break
+	sleep 0.1
+done
+unshare -m --propagation private sh "$W/syslog.sh" "$CONNTRACKD" "$W/syslog.conf" "$W/log.sock" "$NS" "$W"
+wait "$SPID" || true
+# <prio>: local3 (19) * 8 + notice (5) = 157
+testing "Syslog: facility, level, ident and text" \
+	"sed -E 's/^<([0-9]+)>[A-Z][a-z]{2} [ 0-9]{2} [0-9:]{8} /<\\1>TIME /; s/\\[[0-9]+\\]/[PID]/' $W/syslog.out | grep 'initialization completed'" \
+	"<157>TIME conntrack-tools[PID]: initialization completed\n"
 testing_done
