@@ -17,7 +17,6 @@
 #include "core/cfg.h"
 #include "core/filter.h"
 #include "proto/ctnl.h"
-#include "../codec/fixture.h"
 
 #include "../codec/check.h"
 
@@ -294,25 +293,46 @@ static void fix_order(uint8_t *m)
 	swap_attrs(m + 20, (long)h.nlmsg_len - 20);
 }
 
-/* Every message of a fixture; as_delete: ct messages turned into DELETE events. */
+/*
+ * Every message of a fixture (little-endian headers, whatever the host);
+ * as_delete: ct messages turned into DELETE events.
+ */
 static void add_fixture(const char *dir, const char *name, bool as_delete)
 {
-	struct fixture f;
+	char path[4096];
+	uint8_t *buf;
+	size_t n, off;
+	unsigned int i = 0;
+	FILE *fp;
 
-	fix_load(&f, dir, name);
-	for (size_t i = 0; i < f.n; i++) {
-		uint8_t *m = f.data + f.off[i];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fp = fopen(path, "rb");
+	buf = malloc(1 << 16);
+	if (!fp || !buf) {
+		fprintf(stderr, "fixture %s: cannot read\n", path);
+		exit(1);
+	}
+	n = fread(buf, 1, 1 << 16, fp);
+	fclose(fp);
+	for (off = 0; off + 16 <= n;) {
+		uint8_t *m = buf + off;
+		uint32_t len = m[0] | m[1] << 8 | m[2] << 16 | (uint32_t)m[3] << 24;
 		struct nlmsghdr h;
 
+		if (len < 20 || len > n - off) {
+			fprintf(stderr, "fixture %s: bad message at %zu\n", path, off);
+			exit(1);
+		}
 		fix_order(m);
 		memcpy(&h, m, sizeof(h));
 		if (as_delete) {
 			h.nlmsg_type = (uint16_t)((h.nlmsg_type & 0xff00) | CTNL_MSG_CT_DELETE);
 			memcpy(m, &h, sizeof(h));
 		}
-		add_msg(m, h.nlmsg_len, as_delete ? "ct.bin as DELETE" : name, (unsigned int)i);
+		add_msg(m, len, as_delete ? "ct.bin as DELETE" : name, i++);
+		off += (len + 3) & ~3u;
 	}
-	fix_free(&f);
+	free(buf);
 }
 
 static uint32_t rnd_state = 0x2545f491;
