@@ -12,6 +12,8 @@
 #       ours equals the reference in kernel mode, counters included.
 # wide: what only ctbox does in the kernel (IPv6, CIDR, Accept, NAT'd reply sources) against
 #       the reference in user-space mode: the semantics of the user-space filter.
+# nat, accept: where the reference's kernel program differs from its user-space filter, ours
+#       follows the user-space filter (equals the twin).
 # long: an Address list too long for a program stays in user space (Protocol/State in the
 #       kernel); an Address-only one falls back to user-space filtering altogether.
 
@@ -199,6 +201,39 @@ testing "wide: the kernel dropped what user space filtered" \
 	"echo $OF \$(($OR + $TF)) \$(($OR < $TR))" "0 $TR 1\n"
 testing "wide: log lines" "filter_log ours" "notice using kernel-space event filtering\n"
 finish wide
+
+# ---- where the reference's kernel program differs (doc/differences.md) ------------------------
+# It tests the original destination, not the reply source: NAT'd connections differ.
+variant nat Kernelspace '		Address Ignore { IPv4_address 10.0.0.80 }'
+ct_insert -p tcp -s 203.0.113.50 -d 198.51.100.7 --sport 5 --dport 8080 --state ESTABLISHED \
+	-t 500 -u SEEN_REPLY --dst-nat 10.0.0.80:80
+ct_insert -p tcp -s 198.51.100.9 -d 10.0.0.80 --sport 5 --dport 8080 --state ESTABLISHED \
+	-t 500 -u SEEN_REPLY --dst-nat 192.0.2.77:80
+sleep 0.5
+testing "nat: -i equals the user-space twin's" "cache ours" "$(cache twin)\n"
+testing "nat: ctbox drops the reply source 10.0.0.80, keeps the original destination" \
+	"cache ours | grep -c -e 203.0.113.50 -e 198.51.100.9" "1\n"
+testing "nat: the reference's kernel program does the opposite" \
+	"cache ref | grep -e 203.0.113.50 -e 198.51.100.9 | grep -o 'src=[0-9.]*' | head -1" \
+	"src=203.0.113.50\n"
+testing "nat: ctbox keeps the other" \
+	"cache ours | grep -e 203.0.113.50 -e 198.51.100.9 | grep -o 'src=[0-9.]*' | head -1" \
+	"src=198.51.100.9\n"
+finish nat
+
+# Under Accept it keeps only IPv4 connections whose two ends are listed, and no IPv6 one.
+variant accept Kernelspace '		Address Accept { IPv4_address 192.0.2.0/24 IPv6_address 2001:db8::/32 }'
+ct_insert -p udp -s 192.0.2.5 -d 192.0.2.6 --sport 7 --dport 8 -t 500
+ct_insert -p udp -s 192.0.2.5 -d 198.51.100.6 --sport 7 --dport 8 -t 500
+ct_insert -p udp -s 2001:db8::5 -d 2001:db8::6 --sport 7 --dport 8 -t 500
+ct_insert -p udp -s 2001:db8::5 -d 2001:db7::6 --sport 7 --dport 8 -t 500
+sleep 0.5
+testing "accept: -i equals the user-space twin's" "cache ours" "$(cache twin)\n"
+testing "accept: ctbox keeps either end listed, IPv6 too" \
+	"cache ours | grep -c -e 'sport=7 dport=8'" "4\n"
+testing "accept: the reference's kernel program keeps one" \
+	"cache ref | grep -c -e 'sport=7 dport=8'" "1\n"
+finish accept
 
 # ---- long: too many addresses for a program ---------------------------------------------------
 many=$(for ((i = 0; i < 2600; i++)); do
