@@ -597,6 +597,10 @@ static void big_filters(void)
 	n = compare(&f, "6000 nets", BPF_MAXINSNS);
 	CHECK(n < 0, "6000 nets: complete with %d instructions", n);
 	printf("%5d instructions (incomplete: Address left to userspace): 6000 nets\n", -n);
+	/* Address alone and too long: no program is worth attaching */
+	f.has_proto = false;
+	CHECK(bpf_build(&f, prog, BPF_MAXINSNS, &complete) == -ENOSPC, "6000 nets alone");
+	f.has_proto = true;
 	/* a tiny limit: not even the protocol part fits */
 	n = bpf_build(&f, prog, 8, &complete);
 	CHECK(n == -ENOSPC, "8 instructions: %d", n);
