@@ -425,6 +425,8 @@ static void add_built(unsigned int n)
 			ct.zone = 7;
 			ct_set(&ct, CT_ZONE);
 		}
+		if (i % 100 == 99)	/* now and then no original address, or only one */
+			ct.orig.present &= (uint16_t)~(rnd(2) ? CT_T_SRC | CT_T_DST : CT_T_DST);
 		len = ctnl_build_ct(buf, sizeof(buf), rnd(2) ? CTNL_MSG_CT_DELETE : CTNL_MSG_CT_NEW,
 				    rnd(2) ? NLM_F_CREATE : 0, ct.orig.l3, i, &ct);
 		CHECK(len > 0, "build %u: %d", i, len);
