@@ -587,9 +587,18 @@ static int setup_events(struct daemon *d)
 		nl_set_opt(d->kern.ev, NETLINK_NO_ENOBUFS, 1);
 		log_msg(&d->log, LOG_LVL_NOTICE, "reliable ctnetlink event delivery is ENABLED.");
 	}
-	if (c->filter.has_proto || c->filter.has_addr || c->filter.has_state)
-		log_msg(&d->log, LOG_LVL_NOTICE, c->filter.kernelspace ?
-			"using kernel-space event filtering" : "using user-space event filtering");
+	if (c->filter.has_proto || c->filter.has_addr || c->filter.has_state) {
+		int r = c->filter.kernelspace ? kern_filter(&d->kern, &c->filter, &d->kfilter) : 1;
+
+		if (r < 0)
+			log_msg(&d->log, LOG_LVL_ERROR, "cannot set event filtering: %s",
+				r == -ENOSPC ? "too many addresses for a BPF program" : strerror(-r));
+		log_msg(&d->log, LOG_LVL_NOTICE, r ? "using user-space event filtering" :
+			"using kernel-space event filtering");
+		if (!r && !d->kfilter)
+			log_msg(&d->log, LOG_LVL_NOTICE, "too many addresses for a BPF program: "
+				"the Address filter stays in user space");
+	}
 	return loop_add(d->loop, nl_fd(d->kern.ev), on_events, d);
 }
 

@@ -416,8 +416,13 @@ static int on_event(void *arg, const struct kern_msg *m)
 	}
 	if (!sane(d, ct))
 		return 0;
-	if (!filter_ct(&d->cfg->filter, ct)) {
-		d->st.ev_filtered++;
+	/*
+	 * What a complete kernel filter lets through passed it, but destroys
+	 * are not judged by State there: see below. Upstream counts nothing as
+	 * filtered with a kernel filter, and neither does ctbox then.
+	 */
+	if ((!d->kfilter || m->kind == CT_MSG_DESTROY) && !filter_ct(&d->cfg->filter, ct)) {
+		d->st.ev_filtered += !d->kfilter;
 		/*
 		 * Unlike upstream, a flow we track that leaves through a filtered
 		 * event (a State filter) still goes: it must not linger forever.

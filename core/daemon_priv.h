@@ -71,6 +71,7 @@ struct daemon {
 	bool foreground;
 	unsigned int sync_mode;	/* CFG_SYNC_* in force, 0 outside sync mode */
 	bool bypass;		/* DisableInternalCache: records live only until sent */
+	bool kfilter;		/* the event socket's BPF program applies the whole Filter */
 	time_t start;
 
 	struct cache *ct_int, *ct_ext;	/* struct flow records */

@@ -5,8 +5,10 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include <linux/filter.h>
 #include <linux/netlink.h>
 
+#include "core/bpf.h"
 #include "core/kernel.h"
 #include "core/nl.h"
 #include "proto/ctnl.h"
@@ -201,6 +203,24 @@ int kern_async_step(struct kern *k, kern_fn fn, void *arg, unsigned long *bad)
 	r = nl_dump_step(k->async, on_msg, w);
 	free(w);
 	return r;
+}
+
+int kern_filter(struct kern *k, const struct cfg_filter *f, bool *complete)
+{
+	struct sock_filter *prog = malloc(BPF_MAXINSNS * sizeof(*prog));
+	struct sock_fprog fp = {.filter = prog};
+	bool all = false;
+	int n = -ENOMEM;
+
+	if (prog)
+		n = bpf_build(f, prog, BPF_MAXINSNS, &all);
+	if (n > 0) {
+		fp.len = (unsigned short)n;
+		n = setsockopt(nl_fd(k->ev), SOL_SOCKET, SO_ATTACH_FILTER, &fp, sizeof(fp)) ? -errno : 0;
+	}
+	free(prog);
+	*complete = !n && all;
+	return n;
 }
 
 int kern_set_evbuf(struct kern *k, size_t bytes)

@@ -9,6 +9,7 @@
 
 #include "proto/ct.h"
 
+struct cfg_filter;
 struct nl;
 struct walk;
 
@@ -79,6 +80,14 @@ int kern_dump(struct kern *k, bool exp, kern_fn fn, void *arg, unsigned long *ba
 /* Start an asynchronous conntrack dump on k->async; step it when its fd is readable (1 = done). */
 int kern_async_start(struct kern *k);
 int kern_async_step(struct kern *k, kern_fn fn, void *arg, unsigned long *bad);
+
+/*
+ * Filter From Kernelspace: attach f as a BPF program to the event socket
+ * (see bpf_build). *complete: the program applies the whole filter, else
+ * the Address kind is left to the caller. Returns 0, -ENOSPC when the
+ * filter does not fit in a program, or the -errno of SO_ATTACH_FILTER.
+ */
+int kern_filter(struct kern *k, const struct cfg_filter *f, bool *complete);
 
 /*
  * Set the event socket buffer the way upstream does (ask for half, the

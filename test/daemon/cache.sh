@@ -76,10 +76,10 @@ DMN_MASK='/(Bytes|Pckts|Error)/s/ *[0-9]+ / N /g' both "-s ct" -s ct
 both "-s cache" -s cache
 DMN_MASK='s/(events received|events filtered|current buffer size [(]in bytes[)]):\t *[0-9]+$/\1:\tN/' \
 	both "-s runtime" -s runtime
-DMN_MASK='/(Bytes|Pckts|Error|Packets)/s/[0-9]+/N/g' both "-s network" -s network
+DMN_MASK='/(Bytes|Pckts|Error|Packets)/s/[ \t]*[0-9]+/ N/g' both "-s network" -s network
 DMN_MASK='/(Bytes|Pckts|Error)/s/ *[0-9]+ / N /g' both "-s link" -s link
-DMN_MASK='s/[0-9]+/N/g' both "-s queue" -s queue
-DMN_MASK='s/[0-9]+/N/g' both "-s rsqueue" -s rsqueue
+DMN_MASK='s/[ \t]*[0-9]+/ N/g' both "-s queue" -s queue
+DMN_MASK='s/[ \t]*[0-9]+/ N/g' both "-s rsqueue" -s rsqueue
 both "-s process" -s process
 both "-s expect" -s expect
 

@@ -107,10 +107,10 @@ battery()
 	DMN_MASK=$MASK_LINK dmn_both "$v: -s" -s
 	DMN_MASK=$MASK_LINK dmn_both "$v: -s expect" -s expect
 	dmn_both "$v: -s cache" -s cache
-	DMN_MASK='s/[0-9]+/N/g' dmn_both "$v: -s queue" -s queue
+	DMN_MASK='s/[ \t]*[0-9]+/ N/g' dmn_both "$v: -s queue" -s queue
 	# With no peer ever heard, ctbox keeps nothing to resend (doc/differences.md): the
 	# header only; test/sync covers the queue with real peers.
-	DMN_MASK='s/[0-9]+/N/g; /^object -> /d' dmn_both "$v: -s rsqueue" -s rsqueue
+	DMN_MASK='s/[ \t]*[0-9]+/ N/g; /^object -> /d' dmn_both "$v: -s rsqueue" -s rsqueue
 	dmn_both "$v: -R" -R
 	DMN_SORT=1 dmn_both "$v: -i after -R" -i
 	dmn_both "$v: -n" -n
@@ -185,7 +185,7 @@ DMN_MASK="$MASK_LINK;"'s/^(connections [a-z]+:\t+) +[0-9]+$/\1N/' dmn_both "notr
 DMN_MASK='s/^(connections [a-z]+:\t+) +[0-9]+$/\1N/' dmn_both "notrack: -s cache" -s cache
 dmn_both "notrack: -R" -R
 dmn_both "notrack: -c" -c
-DMN_MASK='s/[0-9]+/N/g' dmn_both "notrack: -s queue" -s queue
+DMN_MASK='s/[ \t]*[0-9]+/ N/g' dmn_both "notrack: -s queue" -s queue
 finish notrack
 
 variant alarm "Sync {
