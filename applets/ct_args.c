@@ -984,7 +984,8 @@ static void create_tuples(struct ct_cmd *cmd)
 	bool orig = cmd->options & (O(OPT_SRC) | O(OPT_DST));
 	bool repl = cmd->options & (O(OPT_REPL_SRC) | O(OPT_REPL_DST));
 
-	bool rproto = t->reply.present & CT_T_PROTO;	/* only reply ports/keys set it */
+	/* only reply ports/keys, or an ICMP option after -r/-q, set it */
+	bool rproto = t->reply.present & CT_T_PROTO;
 
 	complete_tuple(&t->orig, cmd);
 	complete_tuple(&t->reply, cmd);
@@ -995,9 +996,9 @@ static void create_tuples(struct ct_cmd *cmd)
 		swap_tuple(&t->orig, &t->reply);
 	} else if (!rproto && builtin_l4(cmd->proto)) {
 		/*
-		 * Both directions given and no reply port: the library sends the
-		 * reply with protocol 0 and no layer-4 fields (the kernel then
-		 * refuses port-based protocols).
+		 * Both directions given and no reply port (or ICMP options given
+		 * before -r/-q): the library sends the reply with protocol 0 and
+		 * no layer-4 fields, which the kernel refuses.
 		 */
 		t->reply.l4 = 0;
 		t->reply.present &= ~(CT_T_SPORT | CT_T_DPORT | CT_T_ICMP_TYPE |

@@ -13,6 +13,8 @@
 	 O(OPT_MARK) | O(OPT_SECMARK) | O(OPT_STATUS) | O(OPT_ID) | O(OPT_ZONE) |              \
 	 O(OPT_LABEL) | O(OPT_ORIG_ZONE) | O(OPT_REPL_ZONE) | O(OPT_TIMEOUT))
 
+#define ICMP_FIELDS (CT_T_ICMP_TYPE | CT_T_ICMP_CODE | CT_T_ICMP_ID)
+
 static size_t addr_len(uint8_t family)
 {
 	return family == AF_INET6 ? 16 : 4;
@@ -245,7 +247,8 @@ bool ct_filter_match(const struct ct_cmd *cmd, const struct ct *ct)
 		return true;
 	if (!tuple_match(&cmd->tmpl.orig, &ct->orig, true, net_skip(cmd)))
 		return false;
-	if (!tuple_match(&cmd->tmpl.reply, &ct->reply, true, 0))
+	/* The ICMP options describe the original direction only (as upstream compares them). */
+	if (!tuple_match(&cmd->tmpl.reply, &ct->reply, true, ICMP_FIELDS))
 		return false;
 	return meta_match(cmd, ct);
 }
@@ -260,7 +263,7 @@ bool ct_filter_match_update(const struct ct_cmd *cmd, const struct ct *ct)
 	    !tuple_match(&cmd->tmpl.orig, &ct->orig, false, net_skip(cmd)))
 		return false;
 	if ((cmd->options & (O(OPT_REPL_SRC) | O(OPT_REPL_DST) | O(OPT_PROTO))) &&
-	    !tuple_match(&cmd->tmpl.reply, &ct->reply, false, 0))
+	    !tuple_match(&cmd->tmpl.reply, &ct->reply, false, ICMP_FIELDS))
 		return false;
 	return true;
 }

@@ -359,6 +359,15 @@ static int icmp_parse(struct ct_cmd *cmd, int bit, const char *arg)
 	t->l4 = (uint8_t)cmd->proto;
 	t->present |= CT_T_PROTO;
 	ct_set(&cmd->tmpl, CT_ORIG);
+	/*
+	 * Upstream gives the reply tuple a protocol only when an ICMP option
+	 * follows -r/-q; otherwise a create with both directions carries a
+	 * reply without one and the kernel refuses it.
+	 */
+	if (cmd->options & ((1ULL << OPT_REPL_SRC) | (1ULL << OPT_REPL_DST))) {
+		cmd->tmpl.reply.l4 = (uint8_t)cmd->proto;
+		cmd->tmpl.reply.present |= CT_T_PROTO;
+	}
 	return 0;
 }
 
