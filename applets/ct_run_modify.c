@@ -20,7 +20,8 @@ static int has_opt(const struct ct_cmd *cmd, enum ct_opt o)
 static int run_create(struct ct_cmd *cmd, struct ct_ctx *c)
 {
 	struct ct ct = cmd->tmpl;
-	uint16_t flags = NLM_F_CREATE | NLM_F_ACK;
+	/* -A too: it is a create that tolerates an existing entry, never an update. */
+	uint16_t flags = NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK;
 	int len, r;
 
 	/* The kernel refuses (EBUSY) a create that is not marked confirmed. */
@@ -31,11 +32,15 @@ static int run_create(struct ct_cmd *cmd, struct ct_ctx *c)
 		ct.labels_len = CT_LABELS_BYTES;
 		ct_set(&ct, CT_LABELS);
 	}
-	if (cmd->command == CMD_CT_CREATE)
-		flags |= NLM_F_EXCL;
 	len = ctnl_build_ct(c->nlbuf, NLBUF_SIZE, CTNL_MSG_CT_NEW, flags, cmd->family,
 			    nl_seq(c->nl), &ct);
 	r = len < 0 ? len : nl_talk(c->nl, c->nlbuf, NULL, NULL);
+	if (r == -EEXIST && cmd->command == CMD_CT_ADD) {
+		/* Left as it is; not an error, so a batch goes on. */
+		if (!c->batch)
+			ct_summary(0, "flow entries have been added.");
+		return 0;
+	}
 	if (r < 0)
 		return ct_fail(c, r, cmd->command);
 	if (!c->batch)

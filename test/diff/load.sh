@@ -167,6 +167,16 @@ B=$(batch exists <<-'EOF'
 EOF
 )
 twin_cmd "-R: an existing -I stops the batch, earlier lines stay" -R "$B"
+# -A over an existing entry changes nothing and is not an error: the batch goes on.
+B=$(batch addexists <<-'EOF'
+-A -p tcp -s 10.1.0.1 -d 10.2.0.1 --sport 1 --dport 80 --state CLOSE -t 100 -m 5
+-A -p udp -s 10.1.0.2 -d 10.2.0.2 --sport 2 --dport 53 -t 100 -u ASSURED
+-A -p udp -s 10.1.0.9 -d 10.2.0.2 --sport 2 --dport 53 -t 100
+-A -t 99 -u UNSET -s 10.1.0.1 -d 10.2.0.1 -r 10.2.0.1 -q 10.1.0.1 -p tcp --sport 1 --dport 80 --reply-port-src 80 --reply-port-dst 1 --state SYN_SENT
+-D -s 2001:db8::1
+EOF
+)
+twin_cmd "-R: -A over existing entries leaves them and goes on" -R "$B"
 twin_cmd "-R missing file" -R /nonexistent/ctbox-batch
 twin_cmd "-R alone" -R
 twin_cmd "-L -R FILE" -L -R "$B"

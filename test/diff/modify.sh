@@ -135,17 +135,28 @@ else
 	echo "SKIP: -I -m -u mark (1.4.7 bug: mark becomes the status value)"
 fi
 
-# -A on an existing entry: 1.4.9 updates it (CREATE without EXCL) and counts it; 1.4.7 says
-# "0 flow entries have been added." and leaves it alone.
+# -A over an existing entry is a create that does not fail: the entry is left as it is (no
+# change of state, mark, timeout or status), "0 flow entries have been added.", exit 0.
 FILL=base
-ours_is "-A existing entry updates it (1.4.9)" \
-	"--- stderr\nconntrack vVERSION: 1 flow entries have been added.\n--- exit 0\n" \
-	-A -p udp -s 10.1.0.1 -d 10.3.0.1 --sport 2001 --dport 53 -t 77 -m 9
-if ours_only; then
-	check "-A existing: table shows the new mark (1.4.9)" "mark=9" \
-		"$(ip netns exec "$NS_US" "$ORACLE" -L -p udp --sport 2001 2>/dev/null |
-			grep -o 'mark=[0-9]*')"
-fi
+twin_cmd "-A existing udp entry, other mark and timeout" -A -p udp -s 10.1.0.1 -d 10.3.0.1 \
+	--sport 2001 --dport 53 -t 77 -m 9
+twin_cmd "-A existing tcp entry, other state, status, mark" -A -t 50 -p tcp -s 10.1.0.1 \
+	-d 10.2.0.1 --sport 1001 --dport 80 --state CLOSE -m 43
+twin_cmd "-A existing tcp entry, other status bits" -A -t 50 -p tcp -s 10.1.0.1 -d 10.2.0.1 \
+	--sport 1002 --dport 80 --state ESTABLISHED -u ASSURED
+twin_cmd "-A existing tcp entry, the same fields" -A -t 3001 -p tcp -s 10.1.0.1 -d 10.2.0.1 \
+	--sport 1002 --dport 80 --state SYN_SENT -m 1
+twin_cmd "-A existing entry in zone 5" -A -t 10 -p tcp -s 10.1.0.1 -d 10.2.0.1 --sport 1001 \
+	--dport 80 --state CLOSE -w 5
+twin_cmd "-A existing entry, both directions" -A -t 10 -s 10.1.0.1 -d 10.2.0.1 \
+	-r 10.2.0.1 -q 10.1.0.1 -p tcp --sport 1001 --dport 80 --reply-port-src 80 \
+	--reply-port-dst 1001 --state CLOSE
+twin_cmd "-A existing sctp entry, other vtags" -A -t 10 -p sctp -s 10.1.0.7 -d 10.5.0.1 \
+	--sport 5000 --dport 6000 --state CLOSED --orig-vtag 1 --reply-vtag 2
+twin_cmd "-A existing entry -o xml" -A -t 10 -p udp -s 10.1.0.1 -d 10.3.0.1 --sport 2001 \
+	--dport 53 -o xml
+twin_cmd "-A existing entry with --label-add" -A -t 10 -p udp -s 10.1.0.6 -d 10.3.0.3 \
+	--sport 2005 --dport 123 --label-add bar
 
 echo "== -U"
 # One entry selected: 1.4.7 prints it correctly, so the whole record is compared.
