@@ -64,6 +64,31 @@ static int labels_used(const struct ct_cmd *cmd)
 	return has_opt(cmd, OPT_ADD_LABEL) || has_opt(cmd, OPT_DEL_LABEL);
 }
 
+/*
+ * SCTP state and tags: the kernel takes them only together (EINVAL for a
+ * protoinfo without all three), so what -U does not change comes from the
+ * entry. Returns 1 if something changes.
+ */
+static int upd_sctp(const struct ct *t, const struct ct *e, struct ct *u)
+{
+	static const uint64_t all = (UINT64_C(1) << CT_SCTP_STATE) |
+				    (UINT64_C(1) << CT_SCTP_VTAG_ORIG) |
+				    (UINT64_C(1) << CT_SCTP_VTAG_REPLY);
+
+	if (!(t->present & all))
+		return 0;
+	u->sctp = e->sctp;
+	if (ct_has(t, CT_SCTP_STATE))
+		u->sctp.state = t->sctp.state;
+	if (ct_has(t, CT_SCTP_VTAG_ORIG))
+		u->sctp.vtag_orig = t->sctp.vtag_orig;
+	if (ct_has(t, CT_SCTP_VTAG_REPLY))
+		u->sctp.vtag_reply = t->sctp.vtag_reply;
+	u->present |= all;
+	return (e->present & all) != all || u->sctp.state != e->sctp.state ||
+	       u->sctp.vtag_orig != e->sctp.vtag_orig || u->sctp.vtag_reply != e->sctp.vtag_reply;
+}
+
 /* Build the change for entry e; returns 0 if nothing would change. */
 static int upd_build(const struct ct_cmd *cmd, const struct ct *e, struct ct *u)
 {
@@ -98,21 +123,8 @@ static int upd_build(const struct ct_cmd *cmd, const struct ct *e, struct ct *u)
 		ct_set(u, CT_TCP_STATE);
 		changed |= !ct_has(e, CT_TCP_STATE) || e->tcp.state != t->tcp.state;
 	}
-	if (ct_has(t, CT_SCTP_STATE) && e->orig.l4 == 132) {
-		u->sctp.state = t->sctp.state;
-		ct_set(u, CT_SCTP_STATE);
-		changed |= !ct_has(e, CT_SCTP_STATE) || e->sctp.state != t->sctp.state;
-	}
-	if (ct_has(t, CT_SCTP_VTAG_ORIG) && e->orig.l4 == 132) {
-		u->sctp.vtag_orig = t->sctp.vtag_orig;
-		ct_set(u, CT_SCTP_VTAG_ORIG);
-		changed |= !ct_has(e, CT_SCTP_VTAG_ORIG) || e->sctp.vtag_orig != t->sctp.vtag_orig;
-	}
-	if (ct_has(t, CT_SCTP_VTAG_REPLY) && e->orig.l4 == 132) {
-		u->sctp.vtag_reply = t->sctp.vtag_reply;
-		ct_set(u, CT_SCTP_VTAG_REPLY);
-		changed |= !ct_has(e, CT_SCTP_VTAG_REPLY) || e->sctp.vtag_reply != t->sctp.vtag_reply;
-	}
+	if (e->orig.l4 == 132)
+		changed |= upd_sctp(t, e, u);
 	/*
 	 * The kernel computes new = (old & ~mask) ^ labels, so labels carry the
 	 * wanted value of the masked bits only. What counts as a change is

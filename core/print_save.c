@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The -o save format: each entry as a conntrack command line that -R can load back. */
-#include <endian.h>
 #include <errno.h>
 #include <sys/socket.h>
 
@@ -133,14 +132,10 @@ static void save_proto(struct out *o, const struct ct *ct)
 		save_ports(o, ct, port_opts);
 		if (ct_has(ct, CT_SCTP_STATE))
 			opt_s(o, "--state ", pick(save_sctp, 8, ct->sctp.state));
-		/*
-		 * Upstream byte-swaps vtags once more on the CLI side, in both
-		 * directions, so saved lines round-trip through its -I: match it.
-		 */
 		if (ct_has(ct, CT_SCTP_VTAG_ORIG))
-			opt_u(o, "--orig-vtag ", be32toh(ct->sctp.vtag_orig));
+			opt_u(o, "--orig-vtag ", pr_cli_vtag(ct->sctp.vtag_orig));
 		if (ct_has(ct, CT_SCTP_VTAG_REPLY))
-			opt_u(o, "--reply-vtag ", be32toh(ct->sctp.vtag_reply));
+			opt_u(o, "--reply-vtag ", pr_cli_vtag(ct->sctp.vtag_reply));
 		break;
 	case 33:
 		save_ports(o, ct, port_opts);
