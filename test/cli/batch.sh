@@ -33,8 +33,15 @@ norm() {
 run() {
 	local ns=$1 bin=$2 o=$3
 	shift 3
-	ip netns exec "$ns" timeout 10 bash -c 'b=$1; shift; exec -a conntrack "$b" "$@"' x "$bin" "$@" \
-		<"$tmp/stdin" >"$o.out" 2>"$o.err"
+	if [ -n "${PIPE:-}" ]; then
+		# stdin through a pipe: it cannot be read twice
+		ip netns exec "$ns" timeout 10 bash -c \
+			'b=$1; shift; cat "$0" | (exec -a conntrack "$b" "$@")' "$tmp/stdin" "$bin" "$@" \
+			>"$o.out" 2>"$o.err"
+	else
+		ip netns exec "$ns" timeout 10 bash -c 'b=$1; shift; exec -a conntrack "$b" "$@"' x \
+			"$bin" "$@" <"$tmp/stdin" >"$o.out" 2>"$o.err"
+	fi
 	echo $? >"$o.rc"
 	ip netns exec "$ns" timeout 10 "$bin" -L 2>&1 >/dev/null | norm >"$o.count"
 	ip netns exec "$ns" timeout 10 "$bin" -F >/dev/null 2>&1
@@ -138,8 +145,25 @@ WHERE=1 check "parameter too long" -R "$B"
 printf '%s\n' '-I -s 1.1.1.1 -d 2.2.2.2 -p udp --sport 1 --dport 2 -t 100' \
 	'-I -s 1.1.1.2 -d 2.2.2.2 -p udp --sport 1 --dport 2 -t 100' >"$tmp/stdin"
 check "stdin (-)" -R -
+PIPE=1 check "stdin (-) through a pipe" -R -
+printf '%s\n' '-I -s 1.1.1.1 -d 2.2.2.2 -p udp --sport 1 --dport 2 -t 100' '  # c' '' \
+	'-I -s 1.1.1.2 -d 2.2.2.2 -p udp --sport 1 --dport 2 -t 100' '-X' >"$tmp/stdin"
+PIPE=1 WHERE=5 check "pipe: parse error on line 5, nothing runs" -R -
+printf '%s\n' '-I -s 1.1.1.1 -d 2.2.2.2 -p udp --sport 1 --dport 2 -t 100' \
+	'-I -s 1.1.1.2 -d 2.2.2.2 -p udp --sport 1 --dport 2 -t 100' '' \
+	'-I -s 1.1.1.1 -d 2.2.2.2 -p udp --sport 1 --dport 2 -t 100' >"$tmp/stdin"
+PIPE=1 WHERE=4 check "pipe: first execution error stops, line 4" -R -
+printf '%s\n' '-I -s 1.1.1.1 -d 2.2.2.2 -p udp --sport 1 --dport 2 -t 100 -o s' '-D -u s' \
+	'-I -s 1.1.1.4 -d 2.2.2.2 -p 200 -t 100 -a x' >"$tmp/stdin"
+PIPE=1 WHERE=1 check "pipe: warnings printed once" -R -
+printf '%s\n' '-I -s 1.1.1.1 -d 2.2.2.2 -p udp --sport 1 --dport 2 -t 100' \
+	'-I -s "1.1.1.3" -d 2.2.2.2 -p "udp" --sport 1 --dport 2 -t 100' '-D -s 1.1.1.1 -o xml' \
+	'-I -s 1.1.1.5 -d 2.2.2.2 -p tcp --sport 1 --dport 2 --state ESTABLISHED -t 100' \
+	'-I -s 1.1.1.6 -d 2.2.2.2 -p tcp --sport 1 --dport 2 --state ESTABLISHED -t 100' >"$tmp/stdin"
+PIPE=1 check "pipe: -I -D, quotes, -o accumulates" -R -
 : >"$tmp/stdin"
 check "empty stdin" -R -
+PIPE=1 check "empty stdin through a pipe" -R -
 
 echo "batch: $((pass + fail)) cases, $pass passed, $fail failed"
 [ $fail = 0 ]
