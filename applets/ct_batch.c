@@ -72,7 +72,10 @@ static int split_line(struct batch *b, const char *prog)
 
 /*
  * Next line that is not a comment or blank into b->line: 1, 0 at the end,
- * -errno on a read error. *lineno counts physical lines.
+ * -errno on a read error. *lineno counts physical lines. As upstream, a
+ * line is skipped only when a newline or '#' follows its leading blanks: a
+ * last line of blanks without a newline, or one starting with a NUL byte,
+ * is an empty command (refused as `unknown').
  */
 static int next_line(FILE *f, struct batch *b, unsigned int *lineno)
 {
@@ -89,7 +92,7 @@ static int next_line(FILE *f, struct batch *b, unsigned int *lineno)
 
 		while (*s == ' ' || *s == '\t')
 			s++;
-		if (*s == '\n' || *s == '#' || !*s)
+		if (*s == '\n' || *s == '#')
 			continue;
 		memmove(b->line, s, strlen(s) + 1);
 		return 1;

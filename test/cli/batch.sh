@@ -142,6 +142,20 @@ WHERE=1 check "too many arguments" -R "$B"
 { printf -- '-D -s '; head -c 1100 /dev/zero | tr '\0' 1; echo; } >"$B"
 WHERE=1 check "parameter too long" -R "$B"
 
+# Lines upstream does not skip: blanks without a newline at the end, a NUL byte first.
+printf -- '-I -s 1.1.1.1 -d 2.2.2.2 -p udp --sport 1 --dport 2 -t 100\n   ' >"$B"
+WHERE=2 check "last line of blanks without newline: unknown command" -R "$B"
+printf -- '-I -s 1.1.1.1 -d 2.2.2.2 -p udp --sport 1 --dport 2 -t 100\n\t' >"$B"
+WHERE=2 check "last line of a tab without newline: unknown command" -R "$B"
+printf -- '-I -s 1.1.1.1 -d 2.2.2.2 -p udp --sport 1 --dport 2 -t 100\n\0\n' >"$B"
+WHERE=2 check "a line that is just a NUL byte: unknown command" -R "$B"
+printf -- '-I -s 1.1.1.1 -d 2.2.2.2 -p udp --sport 1 --dport 2 -t 100\n\0' >"$B"
+WHERE=2 check "a NUL byte as the last line, no newline" -R "$B"
+printf -- '\0-I -s 1.1.1.1 -d 2.2.2.2 -p udp --sport 1 --dport 2 -t 100\n' >"$B"
+WHERE=1 check "a NUL byte first on a line hides it" -R "$B"
+printf -- '-I -s 1.1.1.1 -d 2.2.2.2 -p udp --sport 1 --dport 2 -t 100\n \t \n\n' >"$B"
+check "lines of blanks with newlines are skipped" -R "$B"
+
 printf '%s\n' '-I -s 1.1.1.1 -d 2.2.2.2 -p udp --sport 1 --dport 2 -t 100' \
 	'-I -s 1.1.1.2 -d 2.2.2.2 -p udp --sport 1 --dport 2 -t 100' >"$tmp/stdin"
 check "stdin (-)" -R -
@@ -161,6 +175,8 @@ printf '%s\n' '-I -s 1.1.1.1 -d 2.2.2.2 -p udp --sport 1 --dport 2 -t 100' \
 	'-I -s 1.1.1.5 -d 2.2.2.2 -p tcp --sport 1 --dport 2 --state ESTABLISHED -t 100' \
 	'-I -s 1.1.1.6 -d 2.2.2.2 -p tcp --sport 1 --dport 2 --state ESTABLISHED -t 100' >"$tmp/stdin"
 PIPE=1 check "pipe: -I -D, quotes, -o accumulates" -R -
+printf -- '-I -s 1.1.1.1 -d 2.2.2.2 -p udp --sport 1 --dport 2 -t 100\n   ' >"$tmp/stdin"
+PIPE=1 WHERE=2 check "pipe: last line of blanks without newline" -R -
 : >"$tmp/stdin"
 check "empty stdin" -R -
 PIPE=1 check "empty stdin through a pipe" -R -
