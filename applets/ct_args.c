@@ -894,11 +894,16 @@ static int resolve_labels(struct parser *p)
 				bit = ctx->map ? labelmap_bit(ctx->map, name) : -1;
 				if (bit < 0)
 					return ct_perr("unknown label '%s'", name);
-				/* names of bits the kernel cannot store never match anything */
+				/*
+				 * The kernel cannot store such a bit: a filter on it
+				 * matches nothing, a change of it is refused.
+				 */
 				if (bit < CT_LABELS_BYTES * 8)
-					dst[k][bit / 8] |= (uint8_t)(1u << (bit % 8));
+					ct_label_set(dst[k], (unsigned int)bit);
 				else if (k == 0)
 					cmd->label_match_impossible = true;
+				else
+					cmd->label_change_impossible = true;
 				if (!s[len])
 					break;
 				s += len + 1;

@@ -122,6 +122,7 @@ struct ct_cmd {
 	uint8_t label_del[CT_LABELS_BYTES];
 	bool label_del_all;
 	bool label_match_impossible;	/* -l named a bit above the kernel's 128: nothing matches */
+	bool label_change_impossible;	/* --label-add/--label-del named such a bit */
 	const char *labelmap_path;	/* --labelmap, else NULL for the default */
 	struct labelmap *map;		/* loaded when labels are used or -o labels; owner: the parse context */
 

@@ -24,6 +24,12 @@ static int run_create(struct ct_cmd *cmd, struct ct_ctx *c)
 	uint16_t flags = NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK;
 	int len, r;
 
+	/*
+	 * Upstream sends a label bitmap that long and the kernel's attribute
+	 * policy (16 bytes at most) refuses it with ERANGE; say the same.
+	 */
+	if (cmd->label_change_impossible)
+		return ct_fail(c, -ERANGE, cmd->command);
 	/* The kernel refuses (EBUSY) a create that is not marked confirmed. */
 	ct.status |= CT_IPS_CONFIRMED;
 	ct_set(&ct, CT_STATUS);
@@ -58,11 +64,6 @@ struct upd_state {
 	int err;
 	unsigned int bad;
 };
-
-static int labels_used(const struct ct_cmd *cmd)
-{
-	return has_opt(cmd, OPT_ADD_LABEL) || has_opt(cmd, OPT_DEL_LABEL);
-}
 
 /*
  * SCTP state and tags: the kernel takes them only together (EINVAL for a
@@ -208,15 +209,22 @@ static int upd_cb(const struct nlmsghdr *nlh, void *arg)
 	}
 	if (!ct_filter_match_update(s->cmd, &e))
 		return 0;
+	/* As for -I: the request for a label bit past 128 is one the kernel refuses. */
+	if (s->cmd->label_change_impossible &&
+	    (has_opt(s->cmd, OPT_ADD_LABEL) || ct_has(&e, CT_LABELS))) {
+		s->err = -ERANGE;
+		return 1;
+	}
 	if (!upd_build(s->cmd, &e, &u))
 		return 0;
 	len = ctnl_build_ct(buf, sizeof(buf), CTNL_MSG_CT_NEW, NLM_F_ACK, e.orig.l3,
 			    nl_seq(c->mod), &u);
 	r = len < 0 ? len : nl_talk(c->mod, buf, NULL, NULL);
+	/*
+	 * ENOENT: gone since the dump. ENOSPC (an entry without a label area:
+	 * the kernel adds one only while a label rule exists) is reported.
+	 */
 	if (r == -ENOENT)
-		return 0;
-	/* Entries without a label area cannot take labels (kernel needs a label rule). */
-	if (r == -ENOSPC && labels_used(s->cmd) && !ct_has(&e, CT_LABELS))
 		return 0;
 	if (r < 0) {
 		s->err = r;
