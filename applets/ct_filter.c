@@ -185,6 +185,20 @@ static bool tuple_match(const struct ct_tuple *t, const struct ct_tuple *e, bool
 	return true;
 }
 
+/*
+ * -c: kernels dump no CTA_SECMARK (obsolete) but a security context when the
+ * secmark is set and an LSM names it. So an entry with neither has secmark 0,
+ * one with only a context has an unknown non-zero one, which any non-zero -c
+ * takes. (Upstream compares only when the entry carries CTA_SECMARK, so every
+ * -c matched every entry.)
+ */
+static bool secmark_match(uint32_t want, const struct ct *ct)
+{
+	if (ct_has(ct, CT_SECMARK))
+		return ct->secmark == want;
+	return ct_has(ct, CT_SECCTX) ? want != 0 : want == 0;
+}
+
 static bool meta_match(const struct ct_cmd *cmd, const struct ct *ct)
 {
 	const struct ct *t = &cmd->tmpl;
@@ -205,9 +219,7 @@ static bool meta_match(const struct ct_cmd *cmd, const struct ct *ct)
 	}
 	if ((cmd->options & O(OPT_ZONE)) && (ct_has(ct, CT_ZONE) ? ct->zone : 0) != cmd->zone)
 		return false;
-	/* upstream never compares secmark; -c is accepted, so make it work */
-	if ((cmd->options & O(OPT_SECMARK)) &&
-	    (!ct_has(ct, CT_SECMARK) || ct->secmark != cmd->secmark))
+	if ((cmd->options & O(OPT_SECMARK)) && !secmark_match(cmd->secmark, ct))
 		return false;
 	if (ct_has(t, CT_TCP_STATE) &&
 	    (!ct_has(ct, CT_TCP_STATE) || ct->tcp.state != t->tcp.state))

@@ -129,6 +129,7 @@ ev_pair "" -m 8/0xff
 ev_pair "" --orig-zone 4
 ev_pair "" -l foo
 ev_pair "" -p icmp
+ev_pair "" -c 0
 EV_EMPTY_OK=1 ev_pair "no match: -s 1.2.3.4" -s 1.2.3.4
 
 echo "== -b: the NOTICE, and the buffer lands on the event socket (ctbox fix)"
