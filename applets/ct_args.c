@@ -871,14 +871,17 @@ static int resolve_labels(struct parser *p)
 	uint8_t *dst[3] = { cmd->label_match, cmd->label_add, cmd->label_del };
 	char name[1024];
 
-	if (!(cmd->options & (O(OPT_LABEL) | O(OPT_ADD_LABEL) | O(OPT_DEL_LABEL))) &&
-	    !(ctx->output & PRINT_LABELS))
+	bool named = cmd->options & (O(OPT_LABEL) | O(OPT_ADD_LABEL) | O(OPT_DEL_LABEL)) ||
+		     (ctx->output & PRINT_LABELS);
+
+	/* -o save names labels too (--label-add), quietly: upstream loads no map for it */
+	if (!named && !(ctx->output & PRINT_SAVE))
 		return 0;
 	if (!ctx->map) {
 		const char *path = ctx->labelmap_given ? ctx->labelmap_path : LABELMAP_DEFAULT;
 
 		ctx->map = labelmap_load(path);
-		if (!ctx->map && !ctx->quiet)
+		if (!ctx->map && !ctx->quiet && named)
 			fprintf(stderr, "nfct_labelmap_new: %s\n", strerror(errno));
 	}
 	cmd->map = ctx->map;

@@ -82,7 +82,7 @@ ev_pair()
 		echo "--- exit $rc_ref"
 	} >"$CT_WORK/t.ref"
 	{
-		ev_norm <"$CT_WORK/us.out"
+		ct_save_extras <"$CT_WORK/us.out" | ev_norm
 		echo "--- stderr"
 		ct_normalise <"$CT_WORK/us.err"
 		echo "--- exit $rc_us"

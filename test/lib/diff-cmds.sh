@@ -118,6 +118,8 @@ ct_record()
 		2>"$CT_WORK/r.err" <"${CT_STDIN:-/dev/null}"
 	rc=$?
 	set -e
+	[ "$bin" = "$CONNTRACK" ] && ct_save_extras <"$CT_WORK/r.out" >"$CT_WORK/r.tmp" &&
+		mv "$CT_WORK/r.tmp" "$CT_WORK/r.out"
 	{
 		ct_norm <"$CT_WORK/r.out" | LC_ALL=C sort
 		echo "--- stderr"
