@@ -291,7 +291,6 @@ struct source {
 	const char *path;
 	const char *prog;
 	unsigned int lineno;
-	int err;		/* -errno of the source (read, memory) */
 };
 
 /* Next line as argv in b->argv: argc, 0 at the end, -(enum ct_errkind) after a message. */
@@ -303,19 +302,15 @@ static int src_next(struct source *s, struct batch *b, bool replay)
 		return bs_next(s->bs, s->prog, b->argv, &s->lineno);
 	r = next_line(s->f, b, &s->lineno);
 	if (r < 0) {
-		s->err = r;
 		s->lineno++;	/* the line that could not be read */
 		return -ct_oerr("%s: %s", s->path, strerror(-r));
 	}
 	if (!r)
 		return 0;
 	argc = split_line(b, s->prog);
-	if (argc > 0 && s->bs && !replay) {
-		s->err = bs_add(s->bs, s->lineno, argc, b->argv);
-		/* upstream's words for it (the parser may be the one to run out first) */
-		if (s->err)
-			return -ct_oerr("out of memory");
-	}
+	/* upstream's words for it (the parser may be the one to run out first) */
+	if (argc > 0 && s->bs && !replay && bs_add(s->bs, s->lineno, argc, b->argv) < 0)
+		return -ct_oerr("out of memory");
 	return argc;
 }
 

@@ -150,6 +150,7 @@ ev_stalled()
 	ref -F >/dev/null 2>&1
 	rm -f "$CT_WORK/fifo"
 	mkfifo "$CT_WORK/fifo"
+	# shellcheck disable=SC2217 # the reader holds the pipe open and never reads it
 	sleep 60 <"$CT_WORK/fifo" &
 	r=$!
 	CT_PID_LIST+=("$r")

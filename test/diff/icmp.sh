@@ -52,7 +52,7 @@ opts()
 }
 
 echo "== -I/-A with both directions: every combination of type, code and id"
-# shellcheck disable=SC2086
+# shellcheck disable=SC2086,SC2046 # word splitting wanted
 for cmd in -I -A; do
 	for m in 0 1 2 3 4 5 6 7; do
 		for t in 8 0 13 3; do
@@ -87,7 +87,7 @@ twin_cmd "" -A -t 29 $O4 $R4 -p icmp --icmp-type 8 --icmp-code 0 --icmp-id 1226 
 twin_cmd "" -A -t 29 $O6 $R6 -p icmpv6 --icmpv6-type 128 --icmpv6-code 0 --icmpv6-id 77
 
 echo "== -G with both directions"
-# shellcheck disable=SC2086
+# shellcheck disable=SC2086,SC2046 # word splitting wanted
 for m in 0 1 2 3 4 5 6 7; do
 	twin_cmd "" -G $O4 $R4 -p icmp $(opts icmp 8 0 1226 $m)
 	twin_cmd "" -G $O6 $R6 -p icmpv6 $(opts icmpv6 128 0 77 $m)

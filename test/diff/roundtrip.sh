@@ -186,7 +186,7 @@ echo "== ctbox, twice: save of the restored table is the same save"
 fill
 ours -L -o save 2>/dev/null | sed -E 's/ -t [0-9]+//' | LC_ALL=C sort >"$CT_WORK/s1"
 ours -L -o save >"$CT_WORK/saved" 2>/dev/null
-for cycle in 1 2; do
+for _ in 1 2; do
 	ours -F >/dev/null 2>&1
 	ours -R "$CT_WORK/saved" 2>/dev/null
 	ours -L -o save >"$CT_WORK/saved" 2>/dev/null
