@@ -871,14 +871,17 @@ static int resolve_labels(struct parser *p)
 	uint8_t *dst[3] = { cmd->label_match, cmd->label_add, cmd->label_del };
 	char name[1024];
 
-	if (!(cmd->options & (O(OPT_LABEL) | O(OPT_ADD_LABEL) | O(OPT_DEL_LABEL))) &&
-	    !(ctx->output & PRINT_LABELS))
+	bool named = cmd->options & (O(OPT_LABEL) | O(OPT_ADD_LABEL) | O(OPT_DEL_LABEL)) ||
+		     (ctx->output & PRINT_LABELS);
+
+	/* -o save names labels too (--label-add), quietly: upstream loads no map for it */
+	if (!named && !(ctx->output & PRINT_SAVE))
 		return 0;
 	if (!ctx->map) {
 		const char *path = ctx->labelmap_given ? ctx->labelmap_path : LABELMAP_DEFAULT;
 
 		ctx->map = labelmap_load(path);
-		if (!ctx->map && !ctx->quiet)
+		if (!ctx->map && !ctx->quiet && named)
 			fprintf(stderr, "nfct_labelmap_new: %s\n", strerror(errno));
 	}
 	cmd->map = ctx->map;
@@ -894,11 +897,16 @@ static int resolve_labels(struct parser *p)
 				bit = ctx->map ? labelmap_bit(ctx->map, name) : -1;
 				if (bit < 0)
 					return ct_perr("unknown label '%s'", name);
-				/* names of bits the kernel cannot store never match anything */
+				/*
+				 * The kernel cannot store such a bit: a filter on it
+				 * matches nothing, a change of it is refused.
+				 */
 				if (bit < CT_LABELS_BYTES * 8)
-					dst[k][bit / 8] |= (uint8_t)(1u << (bit % 8));
+					ct_label_set(dst[k], (unsigned int)bit);
 				else if (k == 0)
 					cmd->label_match_impossible = true;
+				else
+					cmd->label_change_impossible = true;
 				if (!s[len])
 					break;
 				s += len + 1;
@@ -984,7 +992,8 @@ static void create_tuples(struct ct_cmd *cmd)
 	bool orig = cmd->options & (O(OPT_SRC) | O(OPT_DST));
 	bool repl = cmd->options & (O(OPT_REPL_SRC) | O(OPT_REPL_DST));
 
-	bool rproto = t->reply.present & CT_T_PROTO;	/* only reply ports/keys set it */
+	/* only reply ports/keys, or an ICMP option after -r/-q, set it */
+	bool rproto = t->reply.present & CT_T_PROTO;
 
 	complete_tuple(&t->orig, cmd);
 	complete_tuple(&t->reply, cmd);
@@ -995,9 +1004,9 @@ static void create_tuples(struct ct_cmd *cmd)
 		swap_tuple(&t->orig, &t->reply);
 	} else if (!rproto && builtin_l4(cmd->proto)) {
 		/*
-		 * Both directions given and no reply port: the library sends the
-		 * reply with protocol 0 and no layer-4 fields (the kernel then
-		 * refuses port-based protocols).
+		 * Both directions given and no reply port (or ICMP options given
+		 * before -r/-q): the library sends the reply with protocol 0 and
+		 * no layer-4 fields, which the kernel refuses.
 		 */
 		t->reply.l4 = 0;
 		t->reply.present &= ~(CT_T_SPORT | CT_T_DPORT | CT_T_ICMP_TYPE |

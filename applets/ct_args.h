@@ -80,8 +80,9 @@ struct ct_cmd {
 	 * - tmpl.orig / tmpl.reply: -s/-d/-r/-q, ports/keys/icmp fields,
 	 *   --orig-zone/--reply-zone (CT_T_ZONE). l3 = command family on both
 	 *   tuples; orig.l4 = reply.l4 = -p number. CT_T_PROTO is set on orig by
-	 *   -p, on reply only when a reply port/key was given (the filter
-	 *   compares the reply protocol only then). For -I/-A the missing
+	 *   -p, on reply only when a reply port/key, or an ICMP option after
+	 *   -r/-q, was given (upstream's rule: the filter compares the reply
+	 *   protocol only then, and -I sends it only then). For -I/-A the missing
 	 *   direction is derived (swap; ICMP reply type via the echo map), so
 	 *   both tuples are complete: CT_ORIG and CT_REPLY both set.
 	 * - tmpl.status (+CT_STATUS): -u positive bits (OR of items).
@@ -121,6 +122,7 @@ struct ct_cmd {
 	uint8_t label_del[CT_LABELS_BYTES];
 	bool label_del_all;
 	bool label_match_impossible;	/* -l named a bit above the kernel's 128: nothing matches */
+	bool label_change_impossible;	/* --label-add/--label-del named such a bit */
 	const char *labelmap_path;	/* --labelmap, else NULL for the default */
 	struct labelmap *map;		/* loaded when labels are used or -o labels; owner: the parse context */
 

@@ -13,6 +13,8 @@
 	 O(OPT_MARK) | O(OPT_SECMARK) | O(OPT_STATUS) | O(OPT_ID) | O(OPT_ZONE) |              \
 	 O(OPT_LABEL) | O(OPT_ORIG_ZONE) | O(OPT_REPL_ZONE) | O(OPT_TIMEOUT))
 
+#define ICMP_FIELDS (CT_T_ICMP_TYPE | CT_T_ICMP_CODE | CT_T_ICMP_ID)
+
 static size_t addr_len(uint8_t family)
 {
 	return family == AF_INET6 ? 16 : 4;
@@ -183,6 +185,20 @@ static bool tuple_match(const struct ct_tuple *t, const struct ct_tuple *e, bool
 	return true;
 }
 
+/*
+ * -c: kernels dump no CTA_SECMARK (obsolete) but a security context when the
+ * secmark is set and an LSM names it. So an entry with neither has secmark 0,
+ * one with only a context has an unknown non-zero one, which any non-zero -c
+ * takes. (Upstream compares only when the entry carries CTA_SECMARK, so every
+ * -c matched every entry.)
+ */
+static bool secmark_match(uint32_t want, const struct ct *ct)
+{
+	if (ct_has(ct, CT_SECMARK))
+		return ct->secmark == want;
+	return ct_has(ct, CT_SECCTX) ? want != 0 : want == 0;
+}
+
 static bool meta_match(const struct ct_cmd *cmd, const struct ct *ct)
 {
 	const struct ct *t = &cmd->tmpl;
@@ -203,9 +219,7 @@ static bool meta_match(const struct ct_cmd *cmd, const struct ct *ct)
 	}
 	if ((cmd->options & O(OPT_ZONE)) && (ct_has(ct, CT_ZONE) ? ct->zone : 0) != cmd->zone)
 		return false;
-	/* upstream never compares secmark; -c is accepted, so make it work */
-	if ((cmd->options & O(OPT_SECMARK)) &&
-	    (!ct_has(ct, CT_SECMARK) || ct->secmark != cmd->secmark))
+	if ((cmd->options & O(OPT_SECMARK)) && !secmark_match(cmd->secmark, ct))
 		return false;
 	if (ct_has(t, CT_TCP_STATE) &&
 	    (!ct_has(ct, CT_TCP_STATE) || ct->tcp.state != t->tcp.state))
@@ -245,7 +259,8 @@ bool ct_filter_match(const struct ct_cmd *cmd, const struct ct *ct)
 		return true;
 	if (!tuple_match(&cmd->tmpl.orig, &ct->orig, true, net_skip(cmd)))
 		return false;
-	if (!tuple_match(&cmd->tmpl.reply, &ct->reply, true, 0))
+	/* The ICMP options describe the original direction only (as upstream compares them). */
+	if (!tuple_match(&cmd->tmpl.reply, &ct->reply, true, ICMP_FIELDS))
 		return false;
 	return meta_match(cmd, ct);
 }
@@ -260,7 +275,7 @@ bool ct_filter_match_update(const struct ct_cmd *cmd, const struct ct *ct)
 	    !tuple_match(&cmd->tmpl.orig, &ct->orig, false, net_skip(cmd)))
 		return false;
 	if ((cmd->options & (O(OPT_REPL_SRC) | O(OPT_REPL_DST) | O(OPT_PROTO))) &&
-	    !tuple_match(&cmd->tmpl.reply, &ct->reply, false, 0))
+	    !tuple_match(&cmd->tmpl.reply, &ct->reply, false, ICMP_FIELDS))
 		return false;
 	return true;
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* conntrack applet: the -p handlers (tcp, udp, udplite, sctp, dccp, icmp, icmpv6, gre, generic). */
+#include <endian.h>
 #include <errno.h>
 #include <netdb.h>
 #include <stdio.h>
@@ -299,7 +300,12 @@ static int tcp_parse(struct ct_cmd *cmd, int bit, const char *arg)
 static int sctp_parse(struct ct_cmd *cmd, int bit, const char *arg)
 {
 	if (bit == P_VTAG_O || bit == P_VTAG_R) {
-		uint32_t v = (uint32_t)atoi(arg);
+		/*
+		 * Upstream's number reaches the wire in host byte order (it is
+		 * converted to network order twice), so the kernel's tag is the
+		 * number read big-endian. The printers turn it back (pr_cli_vtag).
+		 */
+		uint32_t v = be32toh((uint32_t)atoi(arg));
 
 		if (bit == P_VTAG_O) {
 			cmd->tmpl.sctp.vtag_orig = v;
@@ -359,6 +365,15 @@ static int icmp_parse(struct ct_cmd *cmd, int bit, const char *arg)
 	t->l4 = (uint8_t)cmd->proto;
 	t->present |= CT_T_PROTO;
 	ct_set(&cmd->tmpl, CT_ORIG);
+	/*
+	 * Upstream gives the reply tuple a protocol only when an ICMP option
+	 * follows -r/-q; otherwise a create with both directions carries a
+	 * reply without one and the kernel refuses it.
+	 */
+	if (cmd->options & ((1ULL << OPT_REPL_SRC) | (1ULL << OPT_REPL_DST))) {
+		cmd->tmpl.reply.l4 = (uint8_t)cmd->proto;
+		cmd->tmpl.reply.present |= CT_T_PROTO;
+	}
 	return 0;
 }
 

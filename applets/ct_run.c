@@ -408,10 +408,18 @@ static int run_stats(struct ct_cmd *cmd, struct ct_ctx *c, int expect)
 
 static int run_flush(struct ct_cmd *cmd, struct ct_ctx *c)
 {
+	struct ctnl_filter f;
 	int len, r;
 
-	len = ctnl_build_simple(c->nlbuf, NLBUF_SIZE, CTNL_SUBSYS_CT, CTNL_MSG_CT_DELETE, NLM_F_ACK,
-				cmd->family, nl_seq(c->nl));
+	/*
+	 * The kernel ignores the message's family in a flush unless it carries
+	 * a filter: an empty CTA_FILTER makes -f ipv6 flush IPv6 entries only.
+	 * (Upstream sends none and so flushes every family: a fix.)
+	 */
+	memset(&f, 0, sizeof(f));
+	if (cmd->family)
+		f.flags = CTNL_F_TUPLE;
+	len = ctnl_build_flush(c->nlbuf, NLBUF_SIZE, cmd->family, nl_seq(c->nl), &f);
 	r = len < 0 ? len : nl_talk(c->nl, c->nlbuf, NULL, NULL);
 	/* Upstream announces the flush before it looks at the result. */
 	fprintf(stderr, "%sconnection tracking table has been emptied.\n", ct_prefix);

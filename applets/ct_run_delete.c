@@ -27,8 +27,13 @@
  *  - batched (one CPU otherwise): as pipelined, without the worker.
  */
 
-/* Deletes per sendmsg: one ack round trip per batch instead of per entry. */
+/*
+ * Deletes per sendmsg: one ack round trip per batch instead of per entry.
+ * The first batch is small and each next one doubles, so a reader that
+ * stops early (-D | head -1) costs few deletes it never saw.
+ */
 #define DEL_BATCH 256
+#define DEL_FIRST 16
 /* Room one delete request may take while it is encoded (a v6 one needs ~120 B). */
 #define DEL_MSG_MAX 512
 #define DEL_BUF (DEL_BATCH * 128 + DEL_MSG_MAX)
@@ -51,6 +56,7 @@ struct del_state {
 	int quiet;		/* entries were listed already: delete without printing */
 	unsigned int bad;	/* malformed dump messages (main thread) */
 	unsigned int nslots;
+	unsigned int limit;	/* entries in the batch being filled: DEL_FIRST doubling up to DEL_BATCH */
 	int threaded;
 	int stopped;		/* a fatal error reached the main thread: stop filling */
 	/* Shared with the worker, under lock; slots[head % nslots] is the main thread's. */
@@ -90,6 +96,13 @@ static int del_process(struct del_state *s, struct del_batch *b)
 			 (s->po.flags & PRINT_SAVE) ? CT_MSG_DESTROY : CT_MSG_UNKNOWN, &s->po);
 		c->count++;
 	}
+	/*
+	 * The batch's lines go out before the next batch is sent: when the
+	 * reader has gone (SIGPIPE, or EPIPE if ignored) no further deletes
+	 * are issued, so at most one batch is deleted beyond what was written.
+	 */
+	if (!s->quiet && out_flush(&c->out) < 0 && !err)
+		err = c->out.err;
 	b->n = 0;
 	b->off = 0;
 	return err;
@@ -144,6 +157,8 @@ static int del_submit(struct del_state *s)
 
 	if (s->stopped || !b->n)
 		return s->stopped;
+	if (s->limit < DEL_BATCH)
+		s->limit *= 2;
 	if (!s->threaded) {
 		err = del_process(s, b);
 		if (err && !s->err)
@@ -217,7 +232,7 @@ static int del_cb(const struct nlmsghdr *nlh, void *arg)
 		return len;
 	b->off += (size_t)((len + 3) & ~3);
 	b->n++;
-	if (b->n == DEL_BATCH || b->off + DEL_MSG_MAX > DEL_BUF)
+	if (b->n == s->limit || b->off + DEL_MSG_MAX > DEL_BUF)
 		return del_submit(s);
 	return 0;
 }
@@ -333,8 +348,10 @@ static int del_by_flush(struct del_state *ds)
 	ct_kernel_filter(cmd, cmd->family, &f, 0);
 	len = ctnl_build_dump(c->nlbuf, NLBUF_SIZE, CTNL_MSG_CT_GET, cmd->family, nl_seq(c->nl), &f);
 	r = len < 0 ? len : nl_talk(c->nl, c->nlbuf, show_cb, &s);
-	out_flush(&c->out);
 	ds->bad = s.bad;
+	/* Nothing is deleted unless every line could be written. */
+	if (out_flush(&c->out) < 0 && r >= 0)
+		r = c->out.err;
 	if (r < 0 || !c->count)
 		return r;
 	if (s.wider && (cmd->options & OPTB(OPT_ZONE))) {
@@ -394,6 +411,7 @@ int ct_run_delete(struct ct_cmd *cmd, struct ct_ctx *c)
 	s->cmd = cmd;
 	s->c = c;
 	s->nslots = nslots;
+	s->limit = DEL_FIRST;
 	s->po = c->po;
 	/* Upstream's -D shows neither labels nor kernel timestamps. */
 	s->po.flags &= ~(uint32_t)(PRINT_KTIMESTAMP | PRINT_LABELS);

@@ -240,10 +240,12 @@ int ct_run_event(struct ct_cmd *cmd, struct ct_ctx *c)
 	}
 	nl_proc_lookup(nl_portid(ev), NULL, &drops_seen);
 
+	/* No SA_RESTART: a signal ends a wait for events, or for a reader that stopped reading. */
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = ev_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	c->out.intr = &ev_stop;
 
 	while (!ev_stop) {
 		int r = nl_recv_events(ev, ev_cb, &s);
@@ -274,11 +276,18 @@ int ct_run_event(struct ct_cmd *cmd, struct ct_ctx *c)
 	}
 	ct_report_bad(s.bad);
 	if (!ret) {
+		/*
+		 * The summary first, as upstream prints it from its signal
+		 * handler: output a reader has not taken yet cannot delay it.
+		 */
+		fprintf(stderr, "%s%u flow events have been shown.\n", ct_prefix, c->count);
 		if (c->xml_open)
 			print_xml_footer(&c->out, "conntrack");
+		/* Pending lines still go out; a second signal drops them (out_flush). */
+		ev_stop = 0;
 		out_flush(&c->out);
-		fprintf(stderr, "%s%u flow events have been shown.\n", ct_prefix, c->count);
 	}
+	c->out.intr = NULL;
 	nl_close(ev);
 	return ret;
 }

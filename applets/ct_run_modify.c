@@ -20,9 +20,16 @@ static int has_opt(const struct ct_cmd *cmd, enum ct_opt o)
 static int run_create(struct ct_cmd *cmd, struct ct_ctx *c)
 {
 	struct ct ct = cmd->tmpl;
-	uint16_t flags = NLM_F_CREATE | NLM_F_ACK;
+	/* -A too: it is a create that tolerates an existing entry, never an update. */
+	uint16_t flags = NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK;
 	int len, r;
 
+	/*
+	 * Upstream sends a label bitmap that long and the kernel's attribute
+	 * policy (16 bytes at most) refuses it with ERANGE; say the same.
+	 */
+	if (cmd->label_change_impossible)
+		return ct_fail(c, -ERANGE, cmd->command);
 	/* The kernel refuses (EBUSY) a create that is not marked confirmed. */
 	ct.status |= CT_IPS_CONFIRMED;
 	ct_set(&ct, CT_STATUS);
@@ -31,11 +38,15 @@ static int run_create(struct ct_cmd *cmd, struct ct_ctx *c)
 		ct.labels_len = CT_LABELS_BYTES;
 		ct_set(&ct, CT_LABELS);
 	}
-	if (cmd->command == CMD_CT_CREATE)
-		flags |= NLM_F_EXCL;
 	len = ctnl_build_ct(c->nlbuf, NLBUF_SIZE, CTNL_MSG_CT_NEW, flags, cmd->family,
 			    nl_seq(c->nl), &ct);
 	r = len < 0 ? len : nl_talk(c->nl, c->nlbuf, NULL, NULL);
+	if (r == -EEXIST && cmd->command == CMD_CT_ADD) {
+		/* Left as it is; not an error, so a batch goes on. */
+		if (!c->batch)
+			ct_summary(0, "flow entries have been added.");
+		return 0;
+	}
 	if (r < 0)
 		return ct_fail(c, r, cmd->command);
 	if (!c->batch)
@@ -54,9 +65,29 @@ struct upd_state {
 	unsigned int bad;
 };
 
-static int labels_used(const struct ct_cmd *cmd)
+/*
+ * SCTP state and tags: the kernel takes them only together (EINVAL for a
+ * protoinfo without all three), so what -U does not change comes from the
+ * entry. Returns 1 if something changes.
+ */
+static int upd_sctp(const struct ct *t, const struct ct *e, struct ct *u)
 {
-	return has_opt(cmd, OPT_ADD_LABEL) || has_opt(cmd, OPT_DEL_LABEL);
+	static const uint64_t all = (UINT64_C(1) << CT_SCTP_STATE) |
+				    (UINT64_C(1) << CT_SCTP_VTAG_ORIG) |
+				    (UINT64_C(1) << CT_SCTP_VTAG_REPLY);
+
+	if (!(t->present & all))
+		return 0;
+	u->sctp = e->sctp;
+	if (ct_has(t, CT_SCTP_STATE))
+		u->sctp.state = t->sctp.state;
+	if (ct_has(t, CT_SCTP_VTAG_ORIG))
+		u->sctp.vtag_orig = t->sctp.vtag_orig;
+	if (ct_has(t, CT_SCTP_VTAG_REPLY))
+		u->sctp.vtag_reply = t->sctp.vtag_reply;
+	u->present |= all;
+	return (e->present & all) != all || u->sctp.state != e->sctp.state ||
+	       u->sctp.vtag_orig != e->sctp.vtag_orig || u->sctp.vtag_reply != e->sctp.vtag_reply;
 }
 
 /* Build the change for entry e; returns 0 if nothing would change. */
@@ -93,21 +124,8 @@ static int upd_build(const struct ct_cmd *cmd, const struct ct *e, struct ct *u)
 		ct_set(u, CT_TCP_STATE);
 		changed |= !ct_has(e, CT_TCP_STATE) || e->tcp.state != t->tcp.state;
 	}
-	if (ct_has(t, CT_SCTP_STATE) && e->orig.l4 == 132) {
-		u->sctp.state = t->sctp.state;
-		ct_set(u, CT_SCTP_STATE);
-		changed |= !ct_has(e, CT_SCTP_STATE) || e->sctp.state != t->sctp.state;
-	}
-	if (ct_has(t, CT_SCTP_VTAG_ORIG) && e->orig.l4 == 132) {
-		u->sctp.vtag_orig = t->sctp.vtag_orig;
-		ct_set(u, CT_SCTP_VTAG_ORIG);
-		changed |= !ct_has(e, CT_SCTP_VTAG_ORIG) || e->sctp.vtag_orig != t->sctp.vtag_orig;
-	}
-	if (ct_has(t, CT_SCTP_VTAG_REPLY) && e->orig.l4 == 132) {
-		u->sctp.vtag_reply = t->sctp.vtag_reply;
-		ct_set(u, CT_SCTP_VTAG_REPLY);
-		changed |= !ct_has(e, CT_SCTP_VTAG_REPLY) || e->sctp.vtag_reply != t->sctp.vtag_reply;
-	}
+	if (e->orig.l4 == 132)
+		changed |= upd_sctp(t, e, u);
 	/*
 	 * The kernel computes new = (old & ~mask) ^ labels, so labels carry the
 	 * wanted value of the masked bits only. What counts as a change is
@@ -191,15 +209,22 @@ static int upd_cb(const struct nlmsghdr *nlh, void *arg)
 	}
 	if (!ct_filter_match_update(s->cmd, &e))
 		return 0;
+	/* As for -I: the request for a label bit past 128 is one the kernel refuses. */
+	if (s->cmd->label_change_impossible &&
+	    (has_opt(s->cmd, OPT_ADD_LABEL) || ct_has(&e, CT_LABELS))) {
+		s->err = -ERANGE;
+		return 1;
+	}
 	if (!upd_build(s->cmd, &e, &u))
 		return 0;
 	len = ctnl_build_ct(buf, sizeof(buf), CTNL_MSG_CT_NEW, NLM_F_ACK, e.orig.l3,
 			    nl_seq(c->mod), &u);
 	r = len < 0 ? len : nl_talk(c->mod, buf, NULL, NULL);
+	/*
+	 * ENOENT: gone since the dump. ENOSPC (an entry without a label area:
+	 * the kernel adds one only while a label rule exists) is reported.
+	 */
 	if (r == -ENOENT)
-		return 0;
-	/* Entries without a label area cannot take labels (kernel needs a label rule). */
-	if (r == -ENOSPC && labels_used(s->cmd) && !ct_has(&e, CT_LABELS))
 		return 0;
 	if (r < 0) {
 		s->err = r;

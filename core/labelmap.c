@@ -61,7 +61,8 @@ struct labelmap *labelmap_load(const char *path)
 		if (end == line || errno || bit >= LABELMAP_BITS || m->name[bit])
 			continue;
 		name = label_name(end);
-		if (!name)
+		/* a name already taken by a lower line is ignored: no second bit under it */
+		if (!name || labelmap_bit(m, name) >= 0)
 			continue;
 		m->name[bit] = strdup(name);
 		if (!m->name[bit]) {

@@ -7,7 +7,11 @@
 
 struct labelmap;
 
-/* Load a map; returns NULL with errno set (0 -> "Success": file had no valid line). Owner: caller, labelmap_free. */
+/*
+ * Load a map; returns NULL with errno set (0 -> "Success": file had no valid
+ * line). Owner: caller, labelmap_free. As libnetfilter_conntrack, the first
+ * line for a bit or a name wins; a later line repeating either is ignored.
+ */
 struct labelmap *labelmap_load(const char *path);
 void labelmap_free(struct labelmap *m);
 /* Name of bit, or NULL. */

@@ -15,6 +15,7 @@ void out_init(struct out *o, int fd, char *buf, size_t cap)
 	o->len = 0;
 	o->cap = cap;
 	o->buf = buf;
+	o->intr = NULL;
 }
 
 int out_flush(struct out *o)
@@ -22,8 +23,13 @@ int out_flush(struct out *o)
 	size_t off = 0;
 
 	while (off < o->len && !o->err) {
-		ssize_t n = write(o->fd, o->buf + off, o->len - off);
+		ssize_t n;
 
+		if (o->intr && *o->intr) {
+			o->err = -EINTR;
+			break;
+		}
+		n = write(o->fd, o->buf + off, o->len - off);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;

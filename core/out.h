@@ -3,6 +3,7 @@
 #ifndef CTBOX_CORE_OUT_H
 #define CTBOX_CORE_OUT_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -12,11 +13,18 @@ struct out {
 	size_t len;		/* bytes pending in buf */
 	size_t cap;
 	char *buf;		/* caller-owned storage of cap bytes */
+	/* optional: a stop flag a signal handler raises; see out_flush */
+	const volatile sig_atomic_t *intr;
 };
 
-/* Point o at fd with caller-owned storage buf[cap] (cap >= 4096). */
+/* Point o at fd with caller-owned storage buf[cap] (cap >= 4096); no stop flag. */
 void out_init(struct out *o, int fd, char *buf, size_t cap);
-/* Write everything pending. Returns 0 or the sticky -errno. */
+/*
+ * Write everything pending. Returns 0 or the sticky -errno. With o->intr
+ * set, a write that finds *o->intr raised (a signal interrupted it, or
+ * arrived before it) gives up with a sticky -EINTR: a reader that stopped
+ * reading cannot hold up a process that was told to stop.
+ */
 int out_flush(struct out *o);
 /* Append bytes; flushes when full. */
 void out_mem(struct out *o, const void *p, size_t n);

@@ -267,9 +267,9 @@ void pr_ct_json(struct out *o, const struct ct *ct, enum ct_msg kind, const stru
 		if (ct_has(ct, CT_SCTP_STATE))
 			kv_s(&j, "sctp-state", pr_sctp_state(ct->sctp.state));
 		if (ct_has(ct, CT_SCTP_VTAG_ORIG))
-			kv_u(&j, "sctp-vtag-original", ct->sctp.vtag_orig);
+			kv_u(&j, "sctp-vtag-original", pr_cli_vtag(ct->sctp.vtag_orig));
 		if (ct_has(ct, CT_SCTP_VTAG_REPLY))
-			kv_u(&j, "sctp-vtag-reply", ct->sctp.vtag_reply);
+			kv_u(&j, "sctp-vtag-reply", pr_cli_vtag(ct->sctp.vtag_reply));
 		if (ct_has(ct, CT_DCCP_STATE))
 			kv_s(&j, "dccp-state", pr_dccp_state(ct->dccp.state));
 		if (ct_has(ct, CT_DCCP_ROLE))

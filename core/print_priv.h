@@ -3,6 +3,7 @@
 #ifndef CTBOX_CORE_PRINT_PRIV_H
 #define CTBOX_CORE_PRINT_PRIV_H
 
+#include <endian.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -48,6 +49,18 @@ static inline bool pr_has_ports(unsigned int p)
 static inline bool pr_is_icmp(unsigned int p)
 {
 	return p == 1 || p == 58;
+}
+
+/*
+ * An SCTP verification tag as conntrack's --orig-vtag/--reply-vtag take it.
+ * Upstream converts the number to network order on the CLI side and the
+ * library converts it once more, so the tag travels in host byte order:
+ * the CLI's number is the kernel's tag read in host order (byte-swapped on
+ * little-endian hosts). Save and json print that number, so it round-trips.
+ */
+static inline uint32_t pr_cli_vtag(uint32_t tag)
+{
+	return be32toh(tag);
 }
 
 /* Tuple address, zero when the attribute was missing. */

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The -o save format: each entry as a conntrack command line that -R can load back. */
-#include <endian.h>
 #include <errno.h>
+#include <string.h>
 #include <sys/socket.h>
 
+#include "core/labelmap.h"
 #include "core/out.h"
 #include "core/print.h"
 #include "core/print_priv.h"
@@ -99,7 +100,43 @@ static void save_icmp(struct out *o, const struct ct_tuple *t, const char *const
 		opt_u(o, opts[2], t->icmp_id);
 }
 
-static void save_proto(struct out *o, const struct ct *ct)
+/*
+ * The label bits the map names, as --label-add a,b (quoted if a name has a
+ * blank: -R's tokenizer takes quotes). A bit without a name cannot be set
+ * by -A at all, so it cannot be saved either.
+ */
+static void save_labels(struct out *o, const struct ct *ct, const struct labelmap *map)
+{
+	unsigned int bits = pr_label_bits(ct);
+	bool quote = false, any = false;
+
+	for (unsigned int i = 0; i < bits; i++) {
+		const char *name = pr_label_bit(ct, i) ? labelmap_name(map, i) : NULL;
+
+		if (name && *name) {
+			any = true;
+			quote |= strchr(name, ' ') != NULL;
+		}
+	}
+	if (!any)
+		return;
+	out_str(o, quote ? "--label-add \"" : "--label-add ");
+	any = false;
+	for (unsigned int i = 0; i < bits; i++) {
+		const char *name = pr_label_bit(ct, i) ? labelmap_name(map, i) : NULL;
+
+		if (!name || !*name)
+			continue;
+		if (any)
+			out_chr(o, ',');
+		out_str(o, name);
+		any = true;
+	}
+	out_str(o, quote ? "\" " : " ");
+}
+
+/* full: an -A line, which must give -A every option it requires (see pr_ct_save). */
+static void save_proto(struct out *o, const struct ct *ct, bool full)
 {
 	static const char *const port_opts[4] = {
 		"--sport ", "--dport ", "--reply-port-src ", "--reply-port-dst ",
@@ -133,16 +170,22 @@ static void save_proto(struct out *o, const struct ct *ct)
 		save_ports(o, ct, port_opts);
 		if (ct_has(ct, CT_SCTP_STATE))
 			opt_s(o, "--state ", pick(save_sctp, 8, ct->sctp.state));
-		/*
-		 * Upstream byte-swaps vtags once more on the CLI side, in both
-		 * directions, so saved lines round-trip through its -I: match it.
-		 */
 		if (ct_has(ct, CT_SCTP_VTAG_ORIG))
-			opt_u(o, "--orig-vtag ", be32toh(ct->sctp.vtag_orig));
+			opt_u(o, "--orig-vtag ", pr_cli_vtag(ct->sctp.vtag_orig));
 		if (ct_has(ct, CT_SCTP_VTAG_REPLY))
-			opt_u(o, "--reply-vtag ", be32toh(ct->sctp.vtag_reply));
+			opt_u(o, "--reply-vtag ", pr_cli_vtag(ct->sctp.vtag_reply));
 		break;
 	case 33:
+		/*
+		 * A kernel without DCCP tracking keeps such entries as generic
+		 * ones: no ports, no state. -A -p dccp requires both, and that
+		 * kernel ignores them, so zeros restore the entry as it was.
+		 */
+		if (full && !ct_has(ct, CT_DCCP_STATE) && !(ct->orig.present & CT_T_SPORT)) {
+			out_str(o, "--sport 0 --dport 0 --reply-port-src 0 --reply-port-dst 0 "
+				   "--state NONE --role client ");
+			break;
+		}
 		save_ports(o, ct, port_opts);
 		if (ct_has(ct, CT_DCCP_STATE))
 			opt_s(o, "--state ", pick(save_dccp, 10, ct->dccp.state));
@@ -161,9 +204,16 @@ static void save_proto(struct out *o, const struct ct *ct)
 	}
 }
 
+/*
+ * Upstream's line, and on -A lines (what a saved table is made of) also
+ * what it leaves out though -A can set it: the mark, the labels, and for a
+ * DCCP entry the kernel does not track the options -A insists on. So
+ * -L -o save, -F, -R gives back the table; the reference's -R reads it too.
+ */
 int pr_ct_save(struct out *o, const struct ct *ct, enum ct_msg kind, const struct print_opts *po)
 {
 	int l3 = print_ct_l3proto(ct);
+	bool full = kind != CT_MSG_UPDATE && kind != CT_MSG_DESTROY;
 
 	if (l3 != AF_INET && l3 != AF_INET6)
 		return -EAFNOSUPPORT;
@@ -182,12 +232,16 @@ int pr_ct_save(struct out *o, const struct ct *ct, enum ct_msg kind, const struc
 		opt_u(o, "--orig-zone ", ct->orig.zone);
 	if (ct->reply.present & CT_T_ZONE)
 		opt_u(o, "--reply-zone ", ct->reply.zone);
+	if (full && ct_has(ct, CT_MARK) && ct->mark)
+		opt_u(o, "-m ", ct->mark);
 
 	opt_ip(o, "-s ", l3, pr_src(&ct->orig));
 	opt_ip(o, "-d ", l3, pr_dst(&ct->orig));
 	opt_ip(o, ct_is_dnat(ct) ? "-g " : "-r ", l3, pr_src(&ct->reply));
 	opt_ip(o, ct_is_snat(ct) ? "-n " : "-q ", l3, pr_dst(&ct->reply));
-	save_proto(o, ct);
+	save_proto(o, ct, full);
+	if (full && po->map && ct_has(ct, CT_LABELS))
+		save_labels(o, ct, po->map);
 
 	if (o->len && o->buf[o->len - 1] == ' ')
 		o->len--;

@@ -33,8 +33,15 @@ norm() {
 run() {
 	local ns=$1 bin=$2 o=$3
 	shift 3
-	ip netns exec "$ns" timeout 10 bash -c 'b=$1; shift; exec -a conntrack "$b" "$@"' x "$bin" "$@" \
-		<"$tmp/stdin" >"$o.out" 2>"$o.err"
+	if [ -n "${PIPE:-}" ]; then
+		# stdin through a pipe: it cannot be read twice
+		ip netns exec "$ns" timeout 10 bash -c \
+			'b=$1; shift; cat "$0" | (exec -a conntrack "$b" "$@")' "$tmp/stdin" "$bin" "$@" \
+			>"$o.out" 2>"$o.err"
+	else
+		ip netns exec "$ns" timeout 10 bash -c 'b=$1; shift; exec -a conntrack "$b" "$@"' x \
+			"$bin" "$@" <"$tmp/stdin" >"$o.out" 2>"$o.err"
+	fi
 	echo $? >"$o.rc"
 	ip netns exec "$ns" timeout 10 "$bin" -L 2>&1 >/dev/null | norm >"$o.count"
 	ip netns exec "$ns" timeout 10 "$bin" -F >/dev/null 2>&1
@@ -135,11 +142,44 @@ WHERE=1 check "too many arguments" -R "$B"
 { printf -- '-D -s '; head -c 1100 /dev/zero | tr '\0' 1; echo; } >"$B"
 WHERE=1 check "parameter too long" -R "$B"
 
+# Lines upstream does not skip: blanks without a newline at the end, a NUL byte first.
+printf -- '-I -s 1.1.1.1 -d 2.2.2.2 -p udp --sport 1 --dport 2 -t 100\n   ' >"$B"
+WHERE=2 check "last line of blanks without newline: unknown command" -R "$B"
+printf -- '-I -s 1.1.1.1 -d 2.2.2.2 -p udp --sport 1 --dport 2 -t 100\n\t' >"$B"
+WHERE=2 check "last line of a tab without newline: unknown command" -R "$B"
+printf -- '-I -s 1.1.1.1 -d 2.2.2.2 -p udp --sport 1 --dport 2 -t 100\n\0\n' >"$B"
+WHERE=2 check "a line that is just a NUL byte: unknown command" -R "$B"
+printf -- '-I -s 1.1.1.1 -d 2.2.2.2 -p udp --sport 1 --dport 2 -t 100\n\0' >"$B"
+WHERE=2 check "a NUL byte as the last line, no newline" -R "$B"
+printf -- '\0-I -s 1.1.1.1 -d 2.2.2.2 -p udp --sport 1 --dport 2 -t 100\n' >"$B"
+WHERE=1 check "a NUL byte first on a line hides it" -R "$B"
+printf -- '-I -s 1.1.1.1 -d 2.2.2.2 -p udp --sport 1 --dport 2 -t 100\n \t \n\n' >"$B"
+check "lines of blanks with newlines are skipped" -R "$B"
+
 printf '%s\n' '-I -s 1.1.1.1 -d 2.2.2.2 -p udp --sport 1 --dport 2 -t 100' \
 	'-I -s 1.1.1.2 -d 2.2.2.2 -p udp --sport 1 --dport 2 -t 100' >"$tmp/stdin"
 check "stdin (-)" -R -
+PIPE=1 check "stdin (-) through a pipe" -R -
+printf '%s\n' '-I -s 1.1.1.1 -d 2.2.2.2 -p udp --sport 1 --dport 2 -t 100' '  # c' '' \
+	'-I -s 1.1.1.2 -d 2.2.2.2 -p udp --sport 1 --dport 2 -t 100' '-X' >"$tmp/stdin"
+PIPE=1 WHERE=5 check "pipe: parse error on line 5, nothing runs" -R -
+printf '%s\n' '-I -s 1.1.1.1 -d 2.2.2.2 -p udp --sport 1 --dport 2 -t 100' \
+	'-I -s 1.1.1.2 -d 2.2.2.2 -p udp --sport 1 --dport 2 -t 100' '' \
+	'-I -s 1.1.1.1 -d 2.2.2.2 -p udp --sport 1 --dport 2 -t 100' >"$tmp/stdin"
+PIPE=1 WHERE=4 check "pipe: first execution error stops, line 4" -R -
+printf '%s\n' '-I -s 1.1.1.1 -d 2.2.2.2 -p udp --sport 1 --dport 2 -t 100 -o s' '-D -u s' \
+	'-I -s 1.1.1.4 -d 2.2.2.2 -p 200 -t 100 -a x' >"$tmp/stdin"
+PIPE=1 WHERE=1 check "pipe: warnings printed once" -R -
+printf '%s\n' '-I -s 1.1.1.1 -d 2.2.2.2 -p udp --sport 1 --dport 2 -t 100' \
+	'-I -s "1.1.1.3" -d 2.2.2.2 -p "udp" --sport 1 --dport 2 -t 100' '-D -s 1.1.1.1 -o xml' \
+	'-I -s 1.1.1.5 -d 2.2.2.2 -p tcp --sport 1 --dport 2 --state ESTABLISHED -t 100' \
+	'-I -s 1.1.1.6 -d 2.2.2.2 -p tcp --sport 1 --dport 2 --state ESTABLISHED -t 100' >"$tmp/stdin"
+PIPE=1 check "pipe: -I -D, quotes, -o accumulates" -R -
+printf -- '-I -s 1.1.1.1 -d 2.2.2.2 -p udp --sport 1 --dport 2 -t 100\n   ' >"$tmp/stdin"
+PIPE=1 WHERE=2 check "pipe: last line of blanks without newline" -R -
 : >"$tmp/stdin"
 check "empty stdin" -R -
+PIPE=1 check "empty stdin through a pipe" -R -
 
 echo "batch: $((pass + fail)) cases, $pass passed, $fail failed"
 [ $fail = 0 ]

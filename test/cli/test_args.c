@@ -309,10 +309,28 @@ static void test_filter(void)
 	{
 		char **v = ARGV("-L", "-c", "5");
 		CHECK(parse(&cmd, argc_of(v), v) == 0);
-		CHECK(!ct_filter_match(&cmd, &ct));
+		CHECK(!ct_filter_match(&cmd, &ct));	/* no context: secmark 0 */
+		ct_set(&ct, CT_SECCTX);			/* a context: some non-zero secmark */
+		CHECK(ct_filter_match(&cmd, &ct));
 		ct.secmark = 5;
 		ct_set(&ct, CT_SECMARK);
 		CHECK(ct_filter_match(&cmd, &ct));
+		ct.secmark = 6;
+		CHECK(!ct_filter_match(&cmd, &ct));
+		ct_unset(&ct, CT_SECMARK);
+		ct_unset(&ct, CT_SECCTX);
+	}
+	{
+		char **v = ARGV("-L", "-c", "0");
+		CHECK(parse(&cmd, argc_of(v), v) == 0);
+		CHECK(ct_filter_match(&cmd, &ct));	/* what every kernel sends without an LSM */
+		ct_set(&ct, CT_SECCTX);
+		CHECK(!ct_filter_match(&cmd, &ct));
+		ct_unset(&ct, CT_SECCTX);
+		ct.secmark = 0;
+		ct_set(&ct, CT_SECMARK);
+		CHECK(ct_filter_match(&cmd, &ct));
+		ct_unset(&ct, CT_SECMARK);
 	}
 	{
 		char **v = ARGV("-L", "-p", "tcp", "--state", "ESTABLISHED");

@@ -82,7 +82,7 @@ ev_pair()
 		echo "--- exit $rc_ref"
 	} >"$CT_WORK/t.ref"
 	{
-		ev_norm <"$CT_WORK/us.out"
+		ct_save_extras <"$CT_WORK/us.out" | ev_norm
 		echo "--- stderr"
 		ct_normalise <"$CT_WORK/us.err"
 		echo "--- exit $rc_us"
@@ -129,7 +129,66 @@ ev_pair "" -m 8/0xff
 ev_pair "" --orig-zone 4
 ev_pair "" -l foo
 ev_pair "" -p icmp
+ev_pair "" -c 0
 EV_EMPTY_OK=1 ev_pair "no match: -s 1.2.3.4" -s 1.2.3.4
+
+echo "== a reader that stops reading, then SIGTERM: the summary at once, exit 0"
+# The reader holds the pipe open and never reads; 3,000 events fill it, so the listener
+# blocks writing. SIGTERM must end it at once with the summary (the reference prints it from
+# its signal handler), not leave it blocked until the reader exits (and SIGPIPE kills it).
+python3 - "$CT_WORK/stall" <<-'EOF'
+import sys
+with open(sys.argv[1], "w") as f:
+    for i in range(3000):
+        f.write("-I -p udp -s 10.9.%d.%d -d 10.8.0.1 --sport 1 --dport 2 -t 100\n" % (i >> 8, i & 255))
+EOF
+# ev_stalled BIN: "summary: LINE" read 3 s after SIGTERM, then "exit: RC" (or "exit: none"
+# when it is still running then).
+ev_stalled()
+{
+	local bin=$1 p r rc=none
+	ref -F >/dev/null 2>&1
+	rm -f "$CT_WORK/fifo"
+	mkfifo "$CT_WORK/fifo"
+	# shellcheck disable=SC2217 # the reader holds the pipe open and never reads it
+	sleep 60 <"$CT_WORK/fifo" &
+	r=$!
+	CT_PID_LIST+=("$r")
+	ns_bg "$NS" timeout -s INT -k 10 60 "$bin" -E >"$CT_WORK/fifo" 2>"$CT_WORK/st.err"
+	p=$!
+	wait_listeners "$NS" 1
+	ref -R "$CT_WORK/stall" >/dev/null 2>&1
+	sleep 1
+	kill -TERM "$p"
+	for _ in $(seq 30); do
+		kill -0 "$p" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "summary: $(ct_normalise <"$CT_WORK/st.err" |
+		sed -nE 's/[0-9]+ (flow events have been shown)/N \1/p')"
+	if ! kill -0 "$p" 2>/dev/null; then
+		set +e
+		wait "$p"
+		rc=$?
+		set -e
+	fi
+	echo "exit: $rc"
+	kill "$r" 2>/dev/null || true
+	wait "$r" 2>/dev/null || true
+	stop_pid "$p"
+	ref -F >/dev/null 2>&1
+}
+ev_stalled "$ORACLE" >"$CT_WORK/st.ref"
+ev_stalled "$CONNTRACK" >"$CT_WORK/st.us"
+check "-E, stalled reader, SIGTERM: the summary at once (as the reference)" \
+	"$(sed -n 1p "$CT_WORK/st.ref")" "$(sed -n 1p "$CT_WORK/st.us")"
+# The reference exits from its handler, and its exit-time stdio flush may block on the full
+# pipe until the reader goes away (then SIGPIPE); ctbox drops what the reader did not take.
+echo "info: stalled reader: reference $(sed -n 2p "$CT_WORK/st.ref")"
+if ours_only; then
+	check "-E, stalled reader, SIGTERM: ours exits 0 at once" "exit: 0" \
+		"$(sed -n 2p "$CT_WORK/st.us")"
+fi
 
 echo "== -b: the NOTICE, and the buffer lands on the event socket (ctbox fix)"
 ev_bufsize()

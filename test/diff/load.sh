@@ -167,6 +167,16 @@ B=$(batch exists <<-'EOF'
 EOF
 )
 twin_cmd "-R: an existing -I stops the batch, earlier lines stay" -R "$B"
+# -A over an existing entry changes nothing and is not an error: the batch goes on.
+B=$(batch addexists <<-'EOF'
+-A -p tcp -s 10.1.0.1 -d 10.2.0.1 --sport 1 --dport 80 --state CLOSE -t 100 -m 5
+-A -p udp -s 10.1.0.2 -d 10.2.0.2 --sport 2 --dport 53 -t 100 -u ASSURED
+-A -p udp -s 10.1.0.9 -d 10.2.0.2 --sport 2 --dport 53 -t 100
+-A -t 99 -u UNSET -s 10.1.0.1 -d 10.2.0.1 -r 10.2.0.1 -q 10.1.0.1 -p tcp --sport 1 --dport 80 --reply-port-src 80 --reply-port-dst 1 --state SYN_SENT
+-D -s 2001:db8::1
+EOF
+)
+twin_cmd "-R: -A over existing entries leaves them and goes on" -R "$B"
 twin_cmd "-R missing file" -R /nonexistent/ctbox-batch
 twin_cmd "-R alone" -R
 twin_cmd "-L -R FILE" -L -R "$B"
@@ -204,6 +214,24 @@ check "-R 100000 lines: every entry created (both)" "100000 100000" "$n_ref $n_u
 if ours_only && [ -z "$CTBOX_SANITIZED" ]; then
 	check "-R 100000 lines: ours stays under 5 MB max RSS" "yes" \
 		"$([ "$rss_us" -lt 5120 ] && echo yes || echo "no: ${rss_us} KiB")"
+fi
+
+# The same batch through a pipe: held in memory between the passes, compactly.
+measure_pipe()
+{
+	local ns=$1 bin=$2
+	ip netns exec "$ns" "$ORACLE" -F >/dev/null 2>&1
+	cat "$big" | ip netns exec "$ns" timeout 120 /usr/bin/time -f '%M %e' -o "$CT_WORK/time" \
+		"$bin" -R - >"$CT_WORK/big.out" 2>"$CT_WORK/big.err" || true
+	echo "$(cat "$CT_WORK/time") $(ip netns exec "$ns" "$ORACLE" -C)"
+}
+read -r rss_ref t_ref n_ref < <(measure_pipe "$NS_REF" "$ORACLE")
+read -r rss_us t_us n_us < <(measure_pipe "$NS_US" "$CONNTRACK")
+echo "info: -R - 100000 lines from a pipe ($(wc -c <"$big") bytes): reference ${rss_ref} KiB max RSS, ${t_ref} s; ours ${rss_us} KiB, ${t_us} s"
+check "-R - 100000 lines from a pipe: every entry created (both)" "100000 100000" "$n_ref $n_us"
+if ours_only && [ -z "$CTBOX_SANITIZED" ]; then
+	check "-R - 100000 lines from a pipe: ours under 8 MB max RSS (the text is 7 MB)" "yes" \
+		"$([ "$rss_us" -lt 8192 ] && echo yes || echo "no: ${rss_us} KiB")"
 fi
 
 testing_done

@@ -76,14 +76,15 @@ twin_reset()
 }
 
 # Everything that differs between two runs of the same command on twin tables:
-# the remaining timeout (it ticks), conntrack ids (random per entry), delta-time, the
-# [USERSPACE] port id (random per socket), event/expectation timestamps and kernel timestamps.
+# the remaining timeout (it ticks), conntrack ids (random per entry: the id after use=, never
+# an ICMP id), delta-time, the [USERSPACE] port id (random per socket), event/expectation
+# timestamps and kernel timestamps.
 ct_norm()
 {
 	sed -E \
 		-e 's/^(\[[0-9]+\.[0-9]+ *\]\t)/[TS]\t/' \
 		-e 's/^( *\[[A-Z]+\] )?(ipv[46] +[0-9]+ )?([a-z0-9-]+ +[0-9]+) [0-9]+ /\1\2\3 T /' \
-		-e 's/ id=[0-9]+/ id=ID/g' \
+		-e 's/(use=[0-9]+) id=[0-9]+/\1 id=ID/' \
 		-e 's/ delta-time=[0-9]+/ delta-time=D/g' \
 		-e 's/portid=[0-9]+/portid=P/g' \
 		-e 's/ \[start=[^]]*\]/ [start=S]/; s/ \[stop=[^]]*\]/ [stop=S]/' \
@@ -117,6 +118,8 @@ ct_record()
 		2>"$CT_WORK/r.err" <"${CT_STDIN:-/dev/null}"
 	rc=$?
 	set -e
+	[ "$bin" = "$CONNTRACK" ] && ct_save_extras <"$CT_WORK/r.out" >"$CT_WORK/r.tmp" &&
+		mv "$CT_WORK/r.tmp" "$CT_WORK/r.out"
 	{
 		ct_norm <"$CT_WORK/r.out" | LC_ALL=C sort
 		echo "--- stderr"

@@ -75,6 +75,21 @@ race()
 	count
 }
 
+# closed_reader dfl|ign CMD...: run CMD with stdout a pipe nobody reads any more (read end
+# closed), SIGPIPE at its default or ignored; prints the exit status (128 + signal if killed).
+closed_reader()
+{
+	python3 - "$@" <<-'EOF'
+	import os, signal, subprocess, sys
+	r, w = os.pipe()
+	os.close(r)
+	ign = sys.argv[1] == "ign"
+	pre = (lambda: signal.signal(signal.SIGPIPE, signal.SIG_IGN)) if ign else None
+	p = subprocess.run(sys.argv[2:], stdout=w, preexec_fn=pre, restore_signals=not ign)
+	print(128 - p.returncode if p.returncode < 0 else p.returncode)
+	EOF
+}
+
 NCPU=$(nproc)
 [ "$NCPU" -ge 2 ] || echo "NOTE: $NCPU CPU: the pipelined path cannot run here; both passes take the one-CPU paths"
 
@@ -151,11 +166,28 @@ for cpus in one all; do
 		"race $rmode $CTX" "$want"
 	# A batch that cannot be sent (the shim fails the third sendto: dump request, first
 	# batch, second batch): the error is reported once, exit 1, and only the first batch's
-	# 256 entries are listed and gone. IPv6 filter: never a flush.
+	# 16 entries are listed and gone. IPv6 filter: never a flush.
 	bulk
-	testing "$cpus CPU: a failed batch stops -D: 256 listed and deleted, error, exit 1" \
+	testing "$cpus CPU: a failed batch stops -D: 16 listed and deleted, error, exit 1" \
 		"ASAN_OPTIONS=\${ASAN_OPTIONS:+\$ASAN_OPTIONS:}verify_asan_link_order=0 FAILSEND_AFTER=2 LD_PRELOAD='$FAILSEND' n $CTX -D -f ipv6 -s fd00:c7b0:: --mask-src ffff:ffff:ffff:ffff:ffff:ffff:: >'$T/out' 2>'$T/err'; echo \$?; wc -l <'$T/out'; summary <'$T/err'; count" \
-		"1\n256\nconntrack: Operation failed: sorry, you must be root or get CAP_NET_ADMIN capability to do this\n3344\n"
+		"1\n16\nconntrack: Operation failed: sorry, you must be root or get CAP_NET_ADMIN capability to do this\n3584\n"
+	# The reader of the output is gone before the first line (the pipe's read end is closed):
+	# each batch's lines are written before the next batch is sent, so only the first batch
+	# (16 entries) is deleted; SIGPIPE ends -D as it ends upstream (141). With SIGPIPE
+	# ignored, EPIPE stops it the same way, with the error and exit 1.
+	bulk
+	testing "$cpus CPU: -D, reader gone: the first batch (16) deleted, then SIGPIPE" \
+		"closed_reader dfl ip netns exec $NS $CTX -D -f ipv6 -s fd00:c7b0:: --mask-src ffff:ffff:ffff:ffff:ffff:ffff:: 2>/dev/null; count" \
+		"141\n3584\n"
+	bulk
+	testing "$cpus CPU: -D, reader gone, SIGPIPE ignored: 16 deleted, Broken pipe, exit 1" \
+		"closed_reader ign ip netns exec $NS $CTX -D -f ipv6 -s fd00:c7b0:: --mask-src ffff:ffff:ffff:ffff:ffff:ffff:: 2>'$T/err'; summary <'$T/err'; count" \
+		"1\nconntrack: Operation failed: Broken pipe\n3584\n"
+	# -p udp on one CPU lists everything, then flushes: with the listing unwritten, nothing.
+	bulk
+	testing "$cpus CPU: -D -p udp, reader gone, SIGPIPE ignored: nothing deleted" \
+		"closed_reader ign ip netns exec $NS $CTX -D -p udp 2>'$T/err'; summary <'$T/err' | grep -c 'Broken pipe'; count" \
+		"1\n1\n$([ $cpus = one ] || [ "$NCPU" -lt 2 ] && echo 3600 || echo 3584)\n"
 	# Same on one CPU through the batched path (IPv6 filter: never a flush).
 	if [ $cpus = one ]; then
 		bulk

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Replays the reference captures in golden/ through the printers: BIN golden SET FLAGS must print FILE.
 # The captures were taken with TZ=UTC; progname was dropped from event lines (its lookup races) and the
-# 1.4.7-only " [USERSPACE]" tail after </flow> was dropped (1.4.9 does not print it).
+# 1.4.7-only " [USERSPACE]" tail after </flow> was dropped (1.4.9 does not print it). list-save and
+# event-save have ctbox's additions on their -A lines (-m, --label-add, the untracked-DCCP options:
+# doc/differences.md); without them they are the reference's bytes.
 set -u
 BIN=$1
 DIR=$2

@@ -209,7 +209,8 @@ static int golden(const char *set, const char *spec)
 
 	po.flags = parse_flags(spec);
 	xml = po.flags & PRINT_XML;
-	if (po.flags & PRINT_LABELS)
+	/* as the applet: the map is read for save output too (--label-add) */
+	if (po.flags & (PRINT_LABELS | PRINT_SAVE))
 		po.map = &test_map;
 	out_init(&o, 1, buf, sizeof(buf));
 
