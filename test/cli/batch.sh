@@ -3,14 +3,14 @@
 # -R / --load-file: ctbox's conntrack against the reference on the same batch files, each
 # binary in its own throwaway namespace; stdout, stderr, exit code and the resulting table
 # size must match (banner normalised).
-# Usage: batch.sh CTBOX_CONNTRACK [REFERENCE]   (exit 77 unless root and the reference exists)
+# Usage: batch.sh CTBOX_CONNTRACK [REFERENCE]   (needs root and the reference: without them a
+# failure, or a skip when the run allows skips, test/lib/skip.sh)
 set -u
 ours=$(realpath -s "${1:?usage: batch.sh CTBOX_CONNTRACK [REFERENCE]}")
 oracle=${2:-/usr/sbin/conntrack}
-if [ "$(id -u)" != 0 ] || [ ! -x "$oracle" ]; then
-	echo "SKIP: needs root and the reference conntrack"
-	exit 77
-fi
+. "$(dirname "$0")/../lib/skip.sh"
+[ "$(id -u)" = 0 ] || cannot_test "batch needs root for network namespaces"
+[ -x "$oracle" ] || cannot_test "batch needs the reference conntrack at $oracle"
 tmp=$(mktemp -d)
 nsa=ctbox-batch-ref-$$-$RANDOM
 nsb=ctbox-batch-our-$$-$RANDOM

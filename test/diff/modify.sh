@@ -348,7 +348,7 @@ if [ -n "$CTFILL" ] && [ -x "$CTFILL" ]; then
 	twin_cmd_keep "-D -w 9 (20000 entries)" -D -w 9
 	check "-D -w 9: only the zone-0 entry is left" "1" "$(ip netns exec "$NS_US" "$ORACLE" -C)"
 else
-	echo "SKIP: large -D (set CTFILL to test/tools/ctfill)"
+	testing_cannot "large -D" "CTFILL is not set to test/tools/ctfill"
 fi
 
 testing_done
