@@ -16,9 +16,20 @@
 #                             same fields, order and line count, numbers masked (for -S)
 #   diffmutate NAME ARG...    for commands that change the table: reset the table (the test's
 #                             ct_reset function), run the command with one binary, record its
-#                             output plus the table afterwards (`-L -o save` sorted without
-#                             timeouts, and `-C`, both read by the oracle); same for the other
-#                             binary; compare the records.
+#                             output plus the table afterwards (`-L -o save` sorted, and `-C`,
+#                             both read by the oracle); same for the other binary; compare the
+#                             records, remaining timeouts within $CT_TOL seconds (default 2).
+#   difftest_none PARTNER NAME ARG...
+#   diffmutate_none PARTNER NAME ARG...
+#                             a case the reference answers without listing any entry (a filter
+#                             nothing matches, an error, an empty list or table). Alone it could
+#                             only catch over-listing, so it names PARTNER: the name of a case
+#                             in the same file that lists something (checked when the file ends,
+#                             testing_done). A plain difftest/diffmutate whose reference lists
+#                             nothing fails, and so does a _none case that lists something.
+#   ct_listed NAME TEXT       a check outside difftest saw TEXT listed under NAME: NAME may be
+#                             a partner (fails when TEXT is empty)
+#   ct_sort                   filter: sort lines, ~N timeouts left out of the key
 #   ours_expect NAME EXPECTED_CMD ARG...
 #                             for places where 1.4.9 (our target) intentionally differs from
 #                             the 1.4.7 reference: EXPECTED_CMD is a shell snippet (it may use
@@ -91,6 +102,7 @@ ct_sandwich()
 	shift 3
 	for ((try = 1; try <= tries; try++)); do
 		"$rec" "$CT_WORK/o1" "$ORACLE" "$@"
+		[ "$try" = 1 ] && ct_check_lists "$name" "$CT_WORK/o1"
 		"$rec" "$CT_WORK/us" "$CONNTRACK" "$@"
 		if cmp -s "$CT_WORK/o1" "$CT_WORK/us"; then
 			testing_pass "$name"
@@ -113,6 +125,75 @@ ct_sandwich()
 difftest()
 {
 	ct_sandwich 4 ct_capture "$@"
+}
+
+# ct_lists RECORD: true when the record shows an entry: a line of stdout, or of the table
+# (--- table ... --- count) that diffmutate records after the command.
+ct_lists()
+{
+	awk 'BEGIN { out = 1 } /^--- stderr$/ { out = 0; next } /^--- table$/ { tab = 1; next }
+		/^--- count$/ { tab = 0; next } (out || tab) && NF { n++ } END { exit !n }' "$1"
+}
+
+# ct_check_lists NAME RECORD: the reference's first record must list something unless the case
+# was declared with a partner (difftest_none, diffmutate_none: CT_NONE=1), and then it must not.
+CT_LISTED=()
+CT_PAIRS=()
+ct_check_lists()
+{
+	if ct_lists "$2"; then
+		CT_LISTED+=("$1")
+		[ -z "$CT_NONE" ] ||
+			testing_fail "$1: declared to list nothing, yet the reference lists something"
+	elif [ -z "$CT_NONE" ]; then
+		testing_fail "$1: the reference lists nothing, so the case only catches over-listing (declare it with difftest_none/diffmutate_none and a partner that lists something)"
+	fi
+}
+
+difftest_none()
+{
+	local partner=$1
+	shift
+	CT_PAIRS+=("${1:-${*:2}}|$partner")
+	CT_NONE=1 difftest "$@"
+}
+
+diffmutate_none()
+{
+	local partner=$1
+	shift
+	CT_PAIRS+=("${1:-${*:2}}|$partner")
+	CT_NONE=1 diffmutate "$@"
+}
+
+ct_listed()
+{
+	if [ -n "$2" ]; then
+		CT_LISTED+=("$1")
+	else
+		testing_fail "$1: lists nothing"
+	fi
+}
+
+# Called by testing_done: every _none case's partner ran and listed something.
+ct_pairs_check()
+{
+	local p l found pairs=("${CT_PAIRS[@]}")
+	CT_PAIRS=()
+	for p in "${pairs[@]}"; do
+		found=
+		for l in "${CT_LISTED[@]}"; do
+			[ "$l" = "${p#*|}" ] && found=1 && break
+		done
+		[ -n "$found" ] ||
+			testing_fail "${p%%|*}: its partner '${p#*|}' never ran or listed nothing"
+	done
+}
+
+ct_sort()
+{
+	awk '{ k = $0; gsub(/~[0-9]+/, "~", k); print k "\001" $0 }' | LC_ALL=C sort |
+		cut -d "$(printf '\001')" -f 2-
 }
 
 # difftest_shape NAME ARG...: one run each; numbers after `=` are masked, so the field
@@ -290,6 +371,11 @@ ct_reference_table()
 		--src-nat 2001:db8::99
 	ct_insert -p udp -s 192.0.2.40 -d 192.0.2.41 --sport 9 --dport 9 -t 3319 -u ASSURED \
 		-m 5
+	# Source and destination NAT at once (-n -g), and the one label no other entry carries.
+	ct_insert -p tcp -s 203.0.113.60 -d 198.51.100.60 --sport 1234 --dport 80 \
+		--state ESTABLISHED -t 3320 --src-nat 198.51.100.61:4000 --dst-nat 10.0.0.90:8080
+	ct_insert -p udp -s 192.0.2.9 -d 192.0.2.13 --sport 9 --dport 10 -t 3321 \
+		--label-add ssh-ok
 
 	nsx "$CT_NS" python3 "$CT_LIB/traffic.py"
 

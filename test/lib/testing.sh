@@ -72,6 +72,10 @@ testing()
 
 testing_done()
 {
+	# ctdiff.sh: each case declared to list nothing must have a partner that listed something.
+	if declare -F ct_pairs_check >/dev/null; then
+		ct_pairs_check
+	fi
 	echo "$CT_PASS passed, $CT_FAIL failed$([ "$CT_SKIP" -gt 0 ] && echo ", $CT_SKIP skipped")"
 	if [ "$CT_FAIL" -gt 0 ]; then
 		printf 'failed: %s\n' "${CT_FAILED_NAMES[@]}"
