@@ -202,10 +202,10 @@ if ours_only; then
 		"$(ip netns exec "$NS_US" "$ORACLE" -L -p tcp --sport 1001 2>/dev/null |
 			grep -o 'mark=[0-9]*\( zone=[0-9]*\)\?' | sort)"
 	ip netns exec "$NS_US" "$ORACLE" -L -p tcp --sport 1001 2>/dev/null | sed 's/ use=1/ use=2/' |
-		ct_norm | LC_ALL=C sort >"$CT_WORK/u.want"
+		ct_norm | ct_sort >"$CT_WORK/u.want"
 	printf -- '--- stderr\nconntrack vVERSION: 2 flow entries have been updated.\n--- exit 0\n' \
 		>>"$CT_WORK/u.want"
-	check "-U twin tuples: each entry printed once, in its own zone" \
+	check_tol "-U twin tuples: each entry printed once, in its own zone" \
 		"$(cat "$CT_WORK/u.want")" "$(cat "$CT_WORK/u.rec")"
 	twin_reset
 	ct_record "$NS_US" "$CONNTRACK" -U -s 10.1.0.3 -m 66 >"$CT_WORK/u.rec"
@@ -227,8 +227,9 @@ ours_is "-U --label-add without a label extension: skipped (1.4.9)" \
 	"--- stderr\nconntrack vVERSION: 0 flow entries have been updated.\n--- exit 1\n" \
 	-U -s 10.1.0.2 --label-add foo
 if ours_only; then
-	check "-U --label-add without a label extension: table unchanged" \
-		"$(ct_table "$NS_REF")" "$(ct_table "$NS_US")"
+	ct_table "$NS_REF" >"$CT_WORK/t.ref"
+	ct_table "$NS_US" >"$CT_WORK/t.us"
+	twin_compare "-U --label-add without a label extension: table unchanged"
 fi
 NS_REF=${LABEL_PAIR[0]}
 NS_US=${LABEL_PAIR[1]}
