@@ -33,7 +33,10 @@ if [ "${1:-}" = inner ]; then
 		eval "set -- $args"
 		{ timeout -s TERM 0.5 bash -c 'b=$1; shift; exec -a conntrack "$b" "$@"' x "$bin" "$@" \
 			>"$out/$n.out" 2>"$out/$n.err" </dev/null; echo $? >"$out/$n.rc"; } 2>/dev/null
-		# empty the table for the next case, with the reference
+		# Empty the table for the next case, with the reference. A parameter problem (exit
+		# 2) is found before anything runs: nothing to empty (two thirds of the cases).
+		read -r rc <"$out/$n.rc"
+		[ "$rc" = 2 ] && continue
 		"$flusher" -F >/dev/null 2>&1
 		"$flusher" -F expect >/dev/null 2>&1
 	done <"$corpus"
