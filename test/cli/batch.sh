@@ -134,6 +134,11 @@ check "last line without newline" -R "$B"
 WHERE=1 check "too many arguments" -R "$B"
 { printf -- '-D -s '; head -c 1100 /dev/zero | tr '\0' 1; echo; } >"$B"
 WHERE=1 check "parameter too long" -R "$B"
+# The limit is exact: 1023 bytes are an argument (here an invalid address), 1024 are too long.
+{ printf -- '-D -s '; head -c 1023 /dev/zero | tr '\0' 1; echo; } >"$B"
+WHERE=1 check "argument of 1023 bytes: parsed" -R "$B"
+{ printf -- '-D -s '; head -c 1024 /dev/zero | tr '\0' 1; echo; } >"$B"
+WHERE=1 check "argument of 1024 bytes: parameter too long" -R "$B"
 
 printf '%s\n' '-I -s 1.1.1.1 -d 2.2.2.2 -p udp --sport 1 --dport 2 -t 100' \
 	'-I -s 1.1.1.2 -d 2.2.2.2 -p udp --sport 1 --dport 2 -t 100' >"$tmp/stdin"

@@ -154,6 +154,10 @@ twin_cmd "" -U -s 10.1.0.2 -u ASSURED
 twin_cmd "" -U -s 10.1.0.2 -p tcp --state TIME_WAIT
 twin_cmd "" -U -s 10.1.0.2 -o extended,id -m 4
 twin_cmd "" -U -s 10.1.0.1 -d 10.3.0.1 -t 500
+# The timeout must land: a -U that drops -t still says "1 flow entries have been updated".
+ct_record "$NS_US" "$CONNTRACK" -U -s 10.1.0.1 -d 10.3.0.1 -t 500 >/dev/null
+check_tol "-U -t 500: the entry's timeout is now 500" "~500" \
+	"$(ip netns exec "$NS_US" "$ORACLE" -L -s 10.1.0.1 -d 10.3.0.1 2>/dev/null | awk '{ print "~" $3 }')"
 twin_cmd "" -U -s 10.1.0.6 -p udp --sport 2005 -m 1
 twin_cmd "" -U -s 10.1.0.6 -p udp --sport 2005 -o xml -m 4
 twin_cmd "" -U -s 10.1.0.6 -p udp --sport 2005 -o save -m 4

@@ -33,7 +33,8 @@
 #   ours_expect NAME EXPECTED_CMD ARG...
 #                             for places where 1.4.9 (our target) intentionally differs from
 #                             the 1.4.7 reference: EXPECTED_CMD is a shell snippet (it may use
-#                             `ref ARGS` to run the oracle) whose output is the expected record.
+#                             `ref ARGS` to run the oracle) whose output is the expected record,
+#                             taken before and after ours (ours equals one or lies between)
 #   ref ARG...                run the oracle in $CT_NS (stdout/stderr as is)
 #   CT_OURS_WRAP=CMD          run the binary under test through CMD (e.g. `taskset -c 0`, so
 #                             it takes its one-CPU paths: no reader or delete threads)
