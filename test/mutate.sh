@@ -18,7 +18,7 @@
 
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-KEEP= BASELINE=1 LIST=
+KEEP='' BASELINE=1 LIST=''
 while [ $# -gt 0 ]; do
 	case $1 in
 	-l) LIST=1 ;;
@@ -146,8 +146,11 @@ trap 'exit 130' INT TERM
 	{ echo "mutate: cannot copy the tree" >&2; exit 1; }
 B=$W/build
 echo "mutate: building the copy in $B"
-meson setup "$B" "$W" >"$W/setup.log" 2>&1 && ninja -C "$B" >"$W/build.log" 2>&1 ||
-	{ echo "mutate: the unchanged copy does not build (see $W/build.log)" >&2; KEEP=1; exit 1; }
+if ! meson setup "$B" "$W" >"$W/setup.log" 2>&1 || ! ninja -C "$B" >"$W/build.log" 2>&1; then
+	echo "mutate: the unchanged copy does not build (see $W/*.log)" >&2
+	KEEP=1
+	exit 1
+fi
 
 # run_tests LOG TEST...: meson test over TEST...; prints the names of the tests that failed.
 run_tests()

@@ -95,6 +95,7 @@ open(sys.argv[1], "w").write("ready\n")
 time.sleep(300)
 EOF
 ns_new DY_NS dying
+# shellcheck disable=SC2034 # read by ctdiff.sh (ref, difftest)
 CT_NS=$DY_NS
 ns_bg "$DY_NS" python3 "$CT_WORK/jam.py" "$CT_WORK/jam.ready" >/dev/null 2>&1
 JAM=$!

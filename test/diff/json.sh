@@ -22,7 +22,9 @@ ns_private_etc "$@"
 . "$(dirname "$0")/../lib/diff-cmds.sh"
 
 NLCAPTURE=${NLCAPTURE:-}
-[ -n "$NLCAPTURE" ] && [ -x "$NLCAPTURE" ] || skip "NLCAPTURE is not set to test/tools/nlcapture"
+if [ -z "$NLCAPTURE" ] || [ ! -x "$NLCAPTURE" ]; then
+	skip "NLCAPTURE is not set to test/tools/nlcapture"
+fi
 ct_labelmap
 ns_new CT_NS json
 NS=$CT_NS

@@ -10,7 +10,7 @@
 #                             banner is normalised. Time-dependent fields (timeout, delta-time)
 #                             are handled by running oracle, ours, oracle: ours must equal
 #                             either oracle run, or lie between them field by field (each
-#                             entry ticks at its own phase; see between.py); a few rounds
+#                             entry ticks at its own phase; see between.awk); a few rounds
 #                             are tried. NAME "" = the args.
 #   difftest_shape NAME ARG...
 #                             same fields, order and line count, numbers masked (for -S)
@@ -111,7 +111,7 @@ ct_sandwich()
 		fi
 		"$rec" "$CT_WORK/o2" "$ORACLE" "$@"
 		if cmp -s "$CT_WORK/o2" "$CT_WORK/us" ||
-			python3 "$CT_LIB/between.py" --tol "${CT_TOL:-2}" "$CT_WORK/o1" "$CT_WORK/us" \
+			awk -v tol="${CT_TOL:-2}" -f "$CT_LIB/between.awk" "$CT_WORK/o1" "$CT_WORK/us" \
 				"$CT_WORK/o2"; then
 			testing_pass "$name"
 			return 0
@@ -276,7 +276,7 @@ ours_expect()
 		fi
 		ct_want_record "$CT_WORK/ex2" "$want"
 		if cmp -s "$CT_WORK/ex2" "$CT_WORK/us" ||
-			python3 "$CT_LIB/between.py" "$CT_WORK/ex" "$CT_WORK/us" "$CT_WORK/ex2"; then
+			awk -f "$CT_LIB/between.awk" "$CT_WORK/ex" "$CT_WORK/us" "$CT_WORK/ex2"; then
 			testing_pass "$name"
 			return 0
 		fi

@@ -79,13 +79,14 @@ twin_stamp()
 # rounding of each side and one of slack. Entries made by the command under test age alike.
 twin_tol()
 {
-	local f
+	local f t us=()
 	for f in fill.$NS_REF list.$NS_REF fill.$NS_US list.$NS_US; do
 		[ -f "$CT_WORK/stamp.$f" ] || { echo 2; return; }
+		read -r t <"$CT_WORK/stamp.$f"
+		us+=("${t/./}")		# EPOCHREALTIME in microseconds (LC_ALL=C: a dot)
 	done
-	awk -v fr="$(cat "$CT_WORK/stamp.fill.$NS_REF")" -v lr="$(cat "$CT_WORK/stamp.list.$NS_REF")" \
-		-v fu="$(cat "$CT_WORK/stamp.fill.$NS_US")" -v lu="$(cat "$CT_WORK/stamp.list.$NS_US")" \
-		'BEGIN { d = (lu - fu) - (lr - fr); if (d < 0) d = -d; printf "%d\n", d + 2.999 }'
+	t=$(((us[3] - us[2]) - (us[1] - us[0])))
+	echo $(((${t#-} + 999999) / 1000000 + 2))
 }
 
 twin_reset()
@@ -103,7 +104,7 @@ twin_reset()
 # Everything that differs between two runs of the same command on twin tables: conntrack
 # ids (random per entry), delta-time, the [USERSPACE] port id (random per socket),
 # event/expectation timestamps and kernel timestamps. The remaining timeout ticks too, but a
-# -t that is lost or mangled must show: it becomes `~N`, which twin_compare (between.py)
+# -t that is lost or mangled must show: it becomes `~N`, which twin_compare (between.awk)
 # compares within a tolerance.
 ct_norm()
 {
@@ -166,7 +167,7 @@ ct_table()
 # tol_compare NAME TOL WANTFILE GOTFILE
 tol_compare()
 {
-	if cmp -s "$3" "$4" || python3 "$CT_LIB/between.py" --tol "$2" "$3" "$4" "$3"; then
+	if cmp -s "$3" "$4" || awk -v tol="$2" -f "$CT_LIB/between.awk" "$3" "$4" "$3"; then
 		testing_pass "$1"
 	else
 		testing_fail "$1 (timeouts within ${2}s)" "$3" "$4"
