@@ -1,10 +1,34 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Install what building and testing ctbox needs (Debian/Ubuntu); does nothing if all present.
+#
+# Every suite must be able to run after this (a skip is a failure by default: test/lib/skip.sh),
+# so each tool a suite calls is listed here, one package per line with the suites that need it.
+# A new suite that needs a package adds one line.
 set -e
 
-pkgs="meson ninja-build gcc pkg-config libmnl-dev musl-tools linux-libc-dev conntrack
-nftables socat iproute2 python3 valgrind procps time util-linux diffutils"
+pkgs=$(sed -e 's/#.*//' <<'EOF'
+meson            # build
+ninja-build      # build
+gcc              # build
+pkg-config       # build
+libmnl-dev       # build: the one library
+linux-libc-dev   # build: kernel UAPI headers
+musl-tools       # musl-check
+bash             # every shell test
+python3          # diff, cli (checkers, traffic), unit (print-json)
+conntrack        # the reference conntrack 1.4.7: cli, diff, netns, bench
+conntrackd       # the reference conntrackd 1.4.7: daemon suites
+nftables         # diff, netns: labels, marks, helpers, loss rules in test namespaces
+iproute2         # ip netns, ss: every namespace suite
+util-linux       # unshare (private /etc), taskset (one-CPU paths)
+procps           # sysctl: per-namespace conntrack settings
+coreutils        # timeout(1)
+diffutils        # cmp, diff
+time             # /usr/bin/time: max RSS in load and bench
+valgrind         # bench: callgrind instruction counts
+EOF
+)
 
 missing=
 for p in $pkgs; do

@@ -4,23 +4,47 @@
 #
 # Ends with one line "N passed, N failed[, N skipped]"; exits non-zero if anything failed.
 # Counts come from meson's testlog.json, one per test, plus one per extra step (builds,
-# musl check, bench). Env: BUILD (default build-test), BUILD_ASAN (default build-asan),
+# musl check). A skip (exit 77) means something went untested: by default it counts as a
+# failure; CTBOX_ALLOW_SKIP=1 is the explicit opt-in that lets skips be skips, except in CI
+# (CI=true), where it is ignored (test/lib/skip.sh; test/install-deps.sh installs everything
+# the suites need).
+# Benchmarks are not tests: they get their own line ("bench: ...") just above the last one,
+# which names every bar a benchmark missed; one that cannot run or measures a wrong result
+# is a failure. Env: BUILD (default build-test), BUILD_ASAN (default build-asan),
 # BUILD_TSAN (default build-tsan), SUITES (default: all suites), SKIP_ASAN=1, SKIP_TSAN=1,
-# SKIP_BENCH=1, SKIP_VARIANTS=1 (the single-channel builds of test/channels-check.sh).
+# SKIP_BENCH=1, SKIP_VARIANTS=1 (the single-channel builds of test/channels-check.sh),
+# CTBOX_ALLOW_SKIP=1.
 
 cd "$(dirname "$0")/.." || exit 1
 
 BUILD=${BUILD:-build-test}
 BUILD_ASAN=${BUILD_ASAN:-build-asan}
 BUILD_TSAN=${BUILD_TSAN:-build-tsan}
+# CI runs everything (install-deps.sh provides it all): the opt-in does not apply there.
+if [ "${CI:-}" = true ] && [ "${CTBOX_ALLOW_SKIP:-0}" = 1 ]; then
+	echo "run-tests: CI=true: CTBOX_ALLOW_SKIP=1 ignored, a skip fails the run"
+	CTBOX_ALLOW_SKIP=0
+fi
 TALLY=$(mktemp /tmp/ctbox-tally.XXXXXX)
-trap 'rm -f "$TALLY"' EXIT
+BENCH_BARS=$(mktemp /tmp/ctbox-bars.XXXXXX)
+export BENCH_BARS CTBOX_ALLOW_SKIP
+trap 'rm -f "$TALLY" "$BENCH_BARS"' EXIT
 
 # record pass|fail|skip NAME
 record()
 {
 	echo "$1 $2" >>"$TALLY"
 	echo "== $1: $2"
+}
+
+# record_rc NAME RC: an extra step's exit code (0 pass, 77 skip, else fail)
+record_rc()
+{
+	case $2 in
+	0) record pass "$1" ;;
+	77) record skip "$1" ;;
+	*) record fail "$1 (exit $2)" ;;
+	esac
 }
 
 setup()
@@ -47,7 +71,11 @@ with open(path) as f:
         t = json.loads(line)
         r = t.get("result", "ERROR")
         kind = {"OK": "pass", "EXPECTEDFAIL": "pass", "SKIP": "skip"}.get(r, "fail")
-        print(kind, "%s:%s:%s" % (tag, "+".join(t.get("suite", [])), t.get("name", "?")))
+        why = ""
+        if kind == "skip":
+            said = [l for l in (t.get("stdout") or "").splitlines() if "SKIP" in l]
+            why = " (%s)" % said[-1].strip() if said else ""
+        print(kind, "%s:%s:%s%s" % (tag, "+".join(t.get("suite", [])), t.get("name", "?"), why))
 PY
 }
 
@@ -125,33 +153,44 @@ fi
 
 if [ -f test/musl-check.sh ]; then
 	sh test/musl-check.sh
-	rc=$?
-	case $rc in
-	0) record pass "musl-check" ;;
-	77) record skip "musl-check" ;;
-	*) record fail "musl-check (exit $rc)" ;;
-	esac
+	record_rc musl-check $?
 fi
 
+# Benchmarks: a run that worked is no passed test; its bars go to $BENCH_BARS (bench/README).
+benches=0
 if [ -z "${SKIP_BENCH:-}" ]; then
 	for b in bench-list bench-ops; do
 		[ -f test/bench/$b.sh ] || continue
+		benches=$((benches + 1))
 		BUILDDIR=$BUILD bash test/bench/$b.sh --quick
 		rc=$?
-		case $rc in
-		0) record pass "$b --quick" ;;
-		77) record skip "$b --quick" ;;
-		*) record fail "$b --quick (exit $rc)" ;;
-		esac
+		[ $rc = 0 ] || record_rc "bench $b --quick" $rc
 	done
 fi
 
 pass=$(grep -c '^pass ' "$TALLY")
 fail=$(grep -c '^fail ' "$TALLY")
 skip=$(grep -c '^skip ' "$TALLY")
+if [ "$skip" -gt 0 ] && [ "${CTBOX_ALLOW_SKIP:-0}" != 1 ]; then
+	# Nobody opted in: what went untested fails the run.
+	sed -i 's/^skip \(.*\)/fail \1 [skipped; CTBOX_ALLOW_SKIP=1 allows skips]/' "$TALLY"
+	fail=$((fail + skip))
+	skip=0
+fi
 if [ "$fail" -gt 0 ]; then
 	echo "failed:"
 	sed -n 's/^fail /  /p' "$TALLY"
+fi
+if [ "$skip" -gt 0 ]; then
+	echo "skipped (CTBOX_ALLOW_SKIP=1):"
+	sed -n 's/^skip /  /p' "$TALLY"
+fi
+if [ "$benches" -gt 0 ]; then
+	missed=$(grep -c '^missed	' "$BENCH_BARS")
+	printf 'bench: %d run, bars: %d met, %d missed, %d not judged (n/a)%s\n' "$benches" \
+		"$(grep -c '^met	' "$BENCH_BARS")" "$missed" "$(grep -c '^n/a	' "$BENCH_BARS")" \
+		"$([ "$missed" -gt 0 ] && echo ':')"
+	awk -F '\t' '$1 == "missed" { printf "  missed: %s: %s\n", $2, $3 }' "$BENCH_BARS"
 fi
 if [ "$skip" -gt 0 ]; then
 	echo "$pass passed, $fail failed, $skip skipped"

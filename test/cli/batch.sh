@@ -3,14 +3,14 @@
 # -R / --load-file: ctbox's conntrack against the reference on the same batch files, each
 # binary in its own throwaway namespace; stdout, stderr, exit code and the resulting table
 # size must match (banner normalised).
-# Usage: batch.sh CTBOX_CONNTRACK [REFERENCE]   (exit 77 unless root and the reference exists)
+# Usage: batch.sh CTBOX_CONNTRACK [REFERENCE]   (needs root and the reference: without them a
+# failure, or a skip when the run allows skips, test/lib/skip.sh)
 set -u
 ours=$(realpath -s "${1:?usage: batch.sh CTBOX_CONNTRACK [REFERENCE]}")
 oracle=${2:-/usr/sbin/conntrack}
-if [ "$(id -u)" != 0 ] || [ ! -x "$oracle" ]; then
-	echo "SKIP: needs root and the reference conntrack"
-	exit 77
-fi
+. "$(dirname "$0")/../lib/skip.sh"
+[ "$(id -u)" = 0 ] || cannot_test "batch needs root for network namespaces"
+[ -x "$oracle" ] || cannot_test "batch needs the reference conntrack at $oracle"
 tmp=$(mktemp -d)
 nsa=ctbox-batch-ref-$$-$RANDOM
 nsb=ctbox-batch-our-$$-$RANDOM
@@ -141,6 +141,11 @@ check "last line without newline" -R "$B"
 WHERE=1 check "too many arguments" -R "$B"
 { printf -- '-D -s '; head -c 1100 /dev/zero | tr '\0' 1; echo; } >"$B"
 WHERE=1 check "parameter too long" -R "$B"
+# The limit is exact: 1023 bytes are an argument (here an invalid address), 1024 are too long.
+{ printf -- '-D -s '; head -c 1023 /dev/zero | tr '\0' 1; echo; } >"$B"
+WHERE=1 check "argument of 1023 bytes: parsed" -R "$B"
+{ printf -- '-D -s '; head -c 1024 /dev/zero | tr '\0' 1; echo; } >"$B"
+WHERE=1 check "argument of 1024 bytes: parameter too long" -R "$B"
 
 # Lines upstream does not skip: blanks without a newline at the end, a NUL byte first.
 printf -- '-I -s 1.1.1.1 -d 2.2.2.2 -p udp --sport 1 --dport 2 -t 100\n   ' >"$B"

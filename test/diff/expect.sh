@@ -132,8 +132,9 @@ exp_mutate()
 	twin_compare "$name"
 }
 
-exp_reset
 echo "== listing"
+difftest_none "-L expect" "-L expect (empty table)" -L expect
+exp_reset
 difftest "" -L expect
 difftest "" -L expect -f ipv6
 difftest "" -L expect -f ipv4
@@ -150,18 +151,20 @@ difftest "" -S expect
 difftest "-S expect shape" -S expect
 
 echo "== -G expect (the expected tuple is passed, reply ports are compulsory dummies)"
-difftest "" -G expect -s 127.0.0.1 -d 127.0.0.1 -p tcp --sport 0 --dport 51210 \
+GEXP="-G expect (v4)"
+difftest "$GEXP" -G expect -s 127.0.0.1 -d 127.0.0.1 -p tcp --sport 0 --dport 51210 \
 	--reply-port-src 1 --reply-port-dst 1
 difftest "" -G expect -s ::1 -d ::1 -p tcp --sport 0 --dport 50001 \
 	--reply-port-src 1 --reply-port-dst 1
-difftest "" -G expect -s 127.0.0.1 -d 127.0.0.1 -p tcp --sport 0 --dport 51210 \
-	--reply-port-src 1 --reply-port-dst 1 -o xml
-difftest "-G expect absent" -G expect -s 127.0.0.1 -d 127.0.0.1 -p tcp --sport 0 \
+# 1.4.7 prints nothing for -G expect -o xml
+difftest_none "$GEXP" "-G expect -o xml" -G expect -s 127.0.0.1 -d 127.0.0.1 -p tcp \
+	--sport 0 --dport 51210 --reply-port-src 1 --reply-port-dst 1 -o xml
+difftest_none "$GEXP" "-G expect absent" -G expect -s 127.0.0.1 -d 127.0.0.1 -p tcp --sport 0 \
 	--dport 51211 --reply-port-src 1 --reply-port-dst 1
-difftest "-G expect without reply ports" -G expect -s 127.0.0.1 -d 127.0.0.1 -p tcp \
-	--sport 0 --dport 51210
-difftest "-G expect without -d" -G expect -s 127.0.0.1 -p tcp --sport 0 --dport 51210 \
-	--reply-port-src 1 --reply-port-dst 1
+difftest_none "$GEXP" "-G expect without reply ports" -G expect -s 127.0.0.1 -d 127.0.0.1 \
+	-p tcp --sport 0 --dport 51210
+difftest_none "$GEXP" "-G expect without -d" -G expect -s 127.0.0.1 -p tcp --sport 0 \
+	--dport 51210 --reply-port-src 1 --reply-port-dst 1
 
 echo "== -D expect"
 # Table afterwards as the reference; the record itself differs by design (documented fix:
@@ -187,7 +190,7 @@ else
 		"$(cat "$CT_WORK/du")"
 fi
 exp_reset
-difftest "-D expect absent" -D expect -s 127.0.0.1 -d 127.0.0.1 -p tcp --sport 0 --dport 1 \
+difftest_none "-L expect" "-D expect absent" -D expect -s 127.0.0.1 -d 127.0.0.1 -p tcp --sport 0 --dport 1 \
 	--reply-port-src 1 --reply-port-dst 1
 exp_mutate "-D expect v6: table after" -D expect -s ::1 -d ::1 -p tcp --sport 0 --dport 50001 \
 	--reply-port-src 1 --reply-port-dst 1 -o xml
@@ -215,23 +218,25 @@ check "-I expect: record as the reference (no output, exit 0)" "$(cat "$CT_WORK/
 	"$(cat "$CT_WORK/iu")"
 if ours_only; then
 	# 1.4.7 makes proto=23 here (tuple port's low byte); 1.4.9/ctbox make a tcp expectation.
+	ct_listed "-I expect" "$us_tab"
 	check "-I expect -p tcp creates a tcp expectation (1.4.9 fix)" \
 		"T proto=6 src=127.0.0.1 dst=127.0.0.1 sport=0 dport=6000 mask-src=255.255.255.255 mask-dst=255.255.255.255 sport=0 dport=65535 master-src=127.0.0.1 master-dst=127.0.0.1 sport=$FTP_PORT dport=21 class=0 helper=ftp" \
 		"$us_tab"
 else
+	ct_listed "-I expect" "$ref_tab"
 	echo "info: reference -I expect made: $ref_tab"
 fi
 exp_reset
 # shellcheck disable=SC2046
 set -- $(IEXP)
-difftest "-I expect with an absent master" "${@//$FTP_PORT/1}"
-difftest "-I expect on a master without helper" -I expect -s 127.0.0.1 -d 127.0.0.1 -p tcp \
+difftest_none "-I expect" "-I expect with an absent master" "${@//$FTP_PORT/1}"
+difftest_none "-I expect" "-I expect on a master without helper" -I expect -s 127.0.0.1 -d 127.0.0.1 -p tcp \
 	--sport 1 --dport 2 --tuple-src 127.0.0.1 --tuple-dst 127.0.0.1 --tuple-port-src 0 \
 	--tuple-port-dst 6000 --mask-src 255.255.255.255 --mask-dst 255.255.255.255 \
 	--mask-port-src 0 --mask-port-dst 65535 -t 100
 ref -I -p tcp -s 127.0.0.1 -d 127.0.0.1 --sport 1 --dport 2 --state ESTABLISHED -t 100 \
 	>/dev/null 2>&1
-difftest "-I expect on a master without helper (exists)" -I expect -s 127.0.0.1 -d 127.0.0.1 \
+difftest_none "-I expect" "-I expect on a master without helper (exists)" -I expect -s 127.0.0.1 -d 127.0.0.1 \
 	-p tcp --sport 1 --dport 2 --tuple-src 127.0.0.1 --tuple-dst 127.0.0.1 --tuple-port-src 0 \
 	--tuple-port-dst 6000 --mask-src 255.255.255.255 --mask-dst 255.255.255.255 \
 	--mask-port-src 0 --mask-port-dst 65535 -t 100

@@ -1,12 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# -o json (a ctbox extension): every line parses, and its fields say what the reference's
-# text output says about the same entries (doc/json.md names the keys).
+# -o json (a ctbox extension): every line parses, its fields say what the reference's text
+# output says about the same entries, and the fields text does not show (status, timestamp,
+# helper, secmark) equal what the kernel sent: raw messages captured by test/tools/nlcapture
+# and read by test/lib/ctraw.py, which shares no code with ctbox (doc/json.md names the keys).
 #
 #   +------------------------------------------------------------------+
 #   | netns "json": the reference table (every protocol, NAT, zones,   |
-#   |   marks, labels, real lo traffic: ct_reference_table)            |
+#   |   marks, labels, real lo traffic: ct_reference_table), plus an   |
+#   |   ftp-helper connection (nft ct helper on tcp/21 over lo)        |
 #   |   $CONNTRACK -L/-G/-E/-S/-C -o json   vs   $ORACLE ... -o extended,id,labels |
+#   |                                       vs   nlcapture ct / events |
 #   +------------------------------------------------------------------+
 #
 # Run: CONNTRACK=<builddir>/conntrack test/diff/json.sh. With TEST_HOST=1 only the text side
@@ -17,14 +21,46 @@ ns_private_etc "$@"
 . "$(dirname "$0")/../lib/ctdiff.sh"
 . "$(dirname "$0")/../lib/diff-cmds.sh"
 
+NLCAPTURE=${NLCAPTURE:-}
+if [ -z "$NLCAPTURE" ] || [ ! -x "$NLCAPTURE" ]; then
+	skip "NLCAPTURE is not set to test/tools/nlcapture"
+fi
 ct_labelmap
 ns_new CT_NS json
 NS=$CT_NS
 ct_reference_table >/dev/null 2>&1
+# An entry with a helper: nft gives tcp/21 over lo the ftp helper; one connection, closed.
+ip netns exec "$NS" nft -f - <<-'EOF'
+table inet ctbox_json {
+	ct helper ftp-std {
+		type "ftp" protocol tcp;
+	}
+	chain out {
+		type filter hook output priority 0; policy accept;
+		tcp dport 21 ct helper set "ftp-std"
+	}
+}
+EOF
+cat >"$CT_WORK/ftp1.py" <<-'EOF'
+import socket
+srv = socket.socket()
+srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.bind(("127.0.0.1", 21))
+srv.listen(1)
+cli = socket.create_connection(("127.0.0.1", 21))
+conn, _ = srv.accept()
+conn.sendall(b"220 hi\r\n")
+cli.recv(100)
+cli.close(); conn.close(); srv.close()
+EOF
+ip netns exec "$NS" python3 "$CT_WORK/ftp1.py"
 
-# jcheck MODE TEXTFILE JSONFILE: compare; prints one line per problem, nothing when equal.
+# jcheck MODE TEXTFILE JSONFILE [RAWFILE]: compare; prints one line per problem, nothing when
+# equal. RAWFILE: the kernel's messages for the same entries (by id) or events (in order).
 cat >"$CT_WORK/jcheck.py" <<-'EOF'
 import json, re, sys
+sys.path.insert(0, sys.argv[5])
+import ctraw
 
 PORTS = {"tcp", "udp", "udplite", "sctp", "dccp"}
 
@@ -96,7 +132,17 @@ def parse_text(line):
                 e[k] = int(v)
             elif k == "labels":
                 e["label-names"] = v.split(",")
+            elif k == "helper":
+                e["helper"] = v
     return e
+
+# IPS_* bits 0..15 and their names in doc/json.md, in bit order.
+STATUS_NAMES = ("expected seen-reply assured confirmed src-nat dst-nat seq-adjust "
+                "src-nat-done dst-nat-done dying fixed-timeout template untracked helper "
+                "offload hw-offload").split()
+
+def status_names(v):
+    return [n for i, n in enumerate(STATUS_NAMES) if v & (1 << i)]
 
 def nat_of(e):
     """The NAT conntrack's --src-nat/--dst-nat filters see (doc/json.md)."""
@@ -112,12 +158,26 @@ def nat_of(e):
             n["dst"]["port"] = r["proto-src-port"]
     return n
 
-def compare(t, j, where, problems):
-    def want(key, tv, jv):
+def compare(t, j, k, where, problems):
+    """t: the reference's text, j: ours in JSON, k: the kernel's message (or None)."""
+    def want(key, tv, jv, who="text"):
         if tv != jv:
-            problems.append("%s: %s: text says %r, json says %r" % (where, key, tv, jv))
+            problems.append("%s: %s: %s says %r, json says %r" % (where, key, who, tv, jv))
     want("family", t["family"], j.get("family"))
     want("proto-num", t["proto-num"], j.get("proto-num"))
+    want("proto-name", t["proto-name"], j.get("proto-name"))
+    want("helper", t.get("helper"), j.get("helper"))
+    want("secmark", t.get("secmark"), j.get("secmark"))
+    if k is None:
+        problems.append("%s: no kernel message to compare with" % where)
+    else:
+        want("id", k.get("id"), j.get("id"), "kernel")
+        for key in ("status", "timestamp", "helper", "secmark"):
+            want(key, k.get(key), j.get(key), "kernel")
+        if "status" in k:
+            want("status-names", status_names(k["status"]), j.get("status-names"), "kernel")
+        if "event" in t:
+            want("event", k["kind"], j.get("event"), "kernel")
     if "event" in t:
         want("event", t["event"], j.get("event"))
     for tk, jk in (("orig", "tuple-orig"), ("reply", "tuple-reply")):
@@ -164,7 +224,7 @@ def load_json(path, problems):
             problems.append("json line %d does not parse (%s): %s" % (n, err, line.strip()[:200]))
     return out
 
-mode, tpath, jpath = sys.argv[1:4]
+mode, tpath, jpath, kpath = sys.argv[1:5]
 LABELMAP = {}
 try:
     for l in open("/etc/xtables/connlabel.conf"):
@@ -181,23 +241,44 @@ if mode == "text":
 js = load_json(jpath, problems)
 if len(js) != len(texts):
     problems.append("%d text lines but %d json lines" % (len(texts), len(js)))
+ks = ctraw.read_messages(kpath, mode == "in-order") if kpath != "-" else []
 if mode == "by-id":
     byid = {j.get("id"): j for j in js}
+    kbyid = {k.get("id"): k for k in ks}
     for t in texts:
         j = byid.get(t.get("id"))
         if j is None:
             problems.append("id %s: no json object" % t.get("id"))
         else:
-            compare(t, j, "id %s" % t.get("id"), problems)
+            compare(t, j, kbyid.get(t.get("id")), "id %s" % t.get("id"), problems)
 else:   # in order (events)
+    if len(ks) != len(js):
+        problems.append("%d kernel events but %d json lines" % (len(ks), len(js)))
     for i, (t, j) in enumerate(zip(texts, js)):
-        compare(t, j, "event %d" % (i + 1), problems)
+        compare(t, j, ks[i] if i < len(ks) else None, "event %d" % (i + 1), problems)
 print("\n".join(problems))
 EOF
 
+# jcheck MODE TEXT JSON [RAW]
 jcheck()
 {
-	python3 "$CT_WORK/jcheck.py" "$@"
+	python3 "$CT_WORK/jcheck.py" "$1" "$2" "$3" "${4:--}" "$CT_LIB"
+}
+
+# jrun OUT ARG...: ours with ARG... into OUT (stdout) and OUT.err; prints a problem line when it
+# does not exit 0, so a check that expects no problems sees it.
+jrun()
+{
+	local out=$1 rc=0
+	shift
+	ip netns exec "$NS" timeout 10 "$CONNTRACK" "$@" >"$out" 2>"$out.err" || rc=$?
+	[ "$rc" = 0 ] || echo "ctbox $*: exit $rc: $(head -c 300 "$out.err")"
+}
+
+# kdump FILE: the kernel's table, raw (nlcapture), for the fields text does not show.
+kdump()
+{
+	ip netns exec "$NS" "$NLCAPTURE" ct "$1" >/dev/null
 }
 
 # The text side must parse whatever the reference prints (this runs in TEST_HOST mode too).
@@ -214,10 +295,23 @@ if [ -f "$DOC" ]; then
 	echo >>"$CT_WORK/doc.json"
 	echo "ipv4     2 tcp      6 2997 ESTABLISHED src=203.0.113.50 dst=198.51.100.7 sport=55555 dport=8080 packets=0 bytes=0 src=10.0.0.80 dst=203.0.113.50 sport=80 dport=55555 packets=0 bytes=0 mark=0 delta-time=1 use=1 id=2306387729" \
 		>"$CT_WORK/doc.txt"
+	# The kernel message of the example, made from the JSON itself: the test reads it back.
+	python3 - "$CT_WORK/doc.json" "$CT_WORK/doc.raw" <<-'EOF'
+	import json, struct, sys
+	j = json.loads(open(sys.argv[1]).read())
+	def nla(t, p):
+	    b = struct.pack("=HH", 4 + len(p), t) + p
+	    return b + b"\0" * (-len(b) % 4)
+	body = (nla(0x8001, nla(0x8002, nla(1, bytes([j["proto-num"]])))) +
+	        nla(3, struct.pack(">I", j["status"])) + nla(12, struct.pack(">I", j["id"])) +
+	        nla(0x8014, nla(1, struct.pack(">Q", j["timestamp"]["start"]))))
+	msg = struct.pack("=IHHII", 16 + 4 + len(body), 1 << 8, 0x2, 0, 0) + b"\2\0\0\0" + body
+	open(sys.argv[2], "wb").write(msg)
+	EOF
 	check "doc/json.md example = its text line, as this test reads both" "" \
-		"$(jcheck by-id "$CT_WORK/doc.txt" "$CT_WORK/doc.json")"
+		"$(jcheck by-id "$CT_WORK/doc.txt" "$CT_WORK/doc.json" "$CT_WORK/doc.raw")"
 else
-	echo "SKIP: doc/json.md not found"
+	testing_cannot "doc/json.md example" "doc/json.md not found"
 fi
 
 if ! ours_only; then
@@ -226,52 +320,60 @@ if ! ours_only; then
 fi
 
 echo "== -L -o json"
-ip netns exec "$NS" timeout 10 "$CONNTRACK" -L -o json >"$CT_WORK/l.json" 2>"$CT_WORK/l.err" || true
+kdump "$CT_WORK/l.raw"
 ref -L -o extended,id,labels >"$CT_WORK/l.txt" 2>/dev/null
-check "-L -o json: fields match the text output of the same entries" "" \
-	"$(jcheck by-id "$CT_WORK/l.txt" "$CT_WORK/l.json")"
+check "-L -o json: fields match the reference's text and the kernel's messages" "" \
+	"$(jrun "$CT_WORK/l.json" -L -o json; jcheck by-id "$CT_WORK/l.txt" "$CT_WORK/l.json" "$CT_WORK/l.raw")"
 check "-L -o json: summary on stderr as for text" \
-	"conntrack vVERSION: $(ref -C) flow entries have been shown." "$(ct_normalise <"$CT_WORK/l.err")"
-for f in "-p tcp" "-f ipv6" "-m 16" "--src-nat" "-w 42" "-l foo"; do
-	# shellcheck disable=SC2086
-	ip netns exec "$NS" timeout 10 "$CONNTRACK" -L $f -o json >"$CT_WORK/f.json" 2>/dev/null || true
+	"conntrack vVERSION: $(ref -C) flow entries have been shown." \
+	"$(ct_normalise <"$CT_WORK/l.json.err")"
+check "-L -o json: the table has an entry with a helper and one with both NATs" "2" \
+	"$(grep -c '"helper":"ftp"\|"nat":{"src":{[^}]*},"dst"' "$CT_WORK/l.json")"
+for f in "-p tcp" "-f ipv6" "-m 16" "--src-nat" "-w 42" "-l foo" "-p tcp --dport 21"; do
 	# shellcheck disable=SC2086
 	ref -L $f -o extended,id,labels >"$CT_WORK/f.txt" 2>/dev/null
+	# shellcheck disable=SC2086
 	check "-L $f -o json: same entries, same fields" "" \
-		"$(jcheck by-id "$CT_WORK/f.txt" "$CT_WORK/f.json")"
+		"$(jrun "$CT_WORK/f.json" -L $f -o json; jcheck by-id "$CT_WORK/f.txt" "$CT_WORK/f.json" "$CT_WORK/l.raw")"
 done
 
 echo "== -G -o json"
 G="-p tcp -s 192.0.2.1 -d 198.51.100.1 --sport 40000 --dport 443"
 # shellcheck disable=SC2086
-{
-ip netns exec "$NS" timeout 10 "$CONNTRACK" -G $G -o json >"$CT_WORK/g.json" 2>/dev/null || true
 ref -G $G -o extended,id,labels >"$CT_WORK/g.txt" 2>/dev/null
-}
-check "-G -o json" "" "$(jcheck by-id "$CT_WORK/g.txt" "$CT_WORK/g.json")"
+# shellcheck disable=SC2086
+check "-G -o json" "" \
+	"$(jrun "$CT_WORK/g.json" -G $G -o json; jcheck by-id "$CT_WORK/g.txt" "$CT_WORK/g.json" "$CT_WORK/l.raw")"
 
 echo "== -E -o json"
-ns_bg "$NS" timeout -s INT -k 5 60 "$CONNTRACK" -E -o json >"$CT_WORK/e.json" 2>/dev/null
+ns_bg "$NS" timeout -s INT -k 5 60 "$CONNTRACK" -E -o json >"$CT_WORK/e.json" 2>"$CT_WORK/e.err"
 p_us=$!
 ns_bg "$NS" timeout -s INT -k 5 60 "$ORACLE" -E -o extended,id >"$CT_WORK/e.txt" 2>/dev/null
 p_ref=$!
-wait_listeners "$NS" 2
+ns_bg "$NS" timeout -s INT -k 5 60 "$NLCAPTURE" events "$CT_WORK/e.raw" 0 >/dev/null
+p_raw=$!
+wait_listeners "$NS" 3
 {
 	ref -I -p tcp -s 9.9.9.1 -d 9.9.9.2 --sport 1 --dport 2 --state ESTABLISHED -t 50 -m 3
 	ref -I -p udp -s 9.9.9.1 -d 9.9.9.3 --sport 5 --dport 6 -t 60 --src-nat 9.9.9.9:7
 	ref -U -s 9.9.9.1 -p tcp -m 5
 	ref -D -s 9.9.9.1
 	ip netns exec "$NS" python3 "$CT_LIB/traffic.py"
+	ip netns exec "$NS" python3 "$CT_WORK/ftp1.py"
+	ref -D -p tcp --dport 21
 } >/dev/null 2>&1
 sleep 0.5
 stop_pid "$p_us"
+rc_us=$CT_LAST_RC
 stop_pid "$p_ref"
-check "-E -o json: every event, fields match the reference's text events" "" \
-	"$(jcheck in-order "$CT_WORK/e.txt" "$CT_WORK/e.json")"
-check "-E -o json: events seen" "yes" "$([ -s "$CT_WORK/e.txt" ] && echo yes)"
+stop_pid "$p_raw"
+check "-E -o json: every event, fields match the reference's text and the kernel's events" "" \
+	"$(jcheck in-order "$CT_WORK/e.txt" "$CT_WORK/e.json" "$CT_WORK/e.raw")"
+check "-E -o json: events seen, a helper among them, exit 0 after SIGINT" "yes yes 0" \
+	"$([ -s "$CT_WORK/e.txt" ] && echo yes) $(grep -q '"helper":"ftp"' "$CT_WORK/e.json" && echo yes) $rc_us"
 
 echo "== -S and -C -o json"
-ip netns exec "$NS" timeout 10 "$CONNTRACK" -S -o json >"$CT_WORK/s.json" 2>&1 || true
+jrun "$CT_WORK/s.json" -S -o json >"$CT_WORK/s.rc"
 ref -S >"$CT_WORK/s.txt" 2>/dev/null
 check "-S -o json: one document, an object per cpu, same keys as the text" "" "$(python3 - "$CT_WORK/s.txt" "$CT_WORK/s.json" <<-'EOF'
 import json, sys
@@ -291,10 +393,11 @@ for t, j in zip(txt, js):
         problems.append("cpu %s vs %s" % (t.get("cpu"), j.get("cpu")))
 print("\n".join(problems))
 EOF
-)"
+)$(cat "$CT_WORK/s.rc")"
 n=$(ref -C)
-got=$(ip netns exec "$NS" timeout 10 "$CONNTRACK" -C -o json 2>&1 || true)
-check "-C -o json: {\"entries\": N, \"max-entries\": M}" "$n" "$(python3 -c '
+jrun "$CT_WORK/c.json" -C -o json >"$CT_WORK/c.rc"
+got=$(cat "$CT_WORK/c.json")
+check "-C -o json: {\"entries\": N, \"max-entries\": M}, exit 0" "$n" "$(cat "$CT_WORK/c.rc")$(python3 -c '
 import json, sys
 v = json.loads(sys.argv[1])
 assert isinstance(v["max-entries"], int) and v["max-entries"] > 0

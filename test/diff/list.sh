@@ -32,11 +32,14 @@ difftest "" -L --output extended
 # Repeated -o accumulates.
 difftest "" -L -o extended -o id
 difftest "" -L -o labels -o xml
-# save cannot be combined with another output type.
-difftest "" -L -o save,id
-difftest "" -L -o xml,save
-difftest "" -L -o bogus
-# An empty result prints no XML document at all.
-difftest "" -L -o xml -p sctp --state CLOSED
+# save cannot be combined with another output type: errors, each paired with the format that
+# lists the table.
+difftest_none "-L -o save" "" -L -o save,id
+difftest_none "-L -o xml" "" -L -o xml,save
+difftest_none "-L -o extended" "" -L -o bogus
+# An empty result prints no XML document at all; the same filter with a state that matches
+# prints one.
+difftest_none "-L -o xml -p sctp --state ESTABLISHED" "" -L -o xml -p sctp --state CLOSED
+difftest "" -L -o xml -p sctp --state ESTABLISHED
 
 testing_done

@@ -186,6 +186,12 @@ twin_cmd "-R: a line with 262 arguments" -R "$B"
 B=$(printf -- '-I -p udp -s 10.0.0.1 -d 10.0.0.2 --sport 1 --dport 2 -t 100 --label-add %s\n' \
 	"$(head -c 1100 /dev/zero | tr '\0' a)" | batch longarg)
 twin_cmd "-R: an argument of 1100 bytes" -R "$B"
+# 1023 bytes still fit (an unknown label), 1024 are "Parameter too long!".
+for n in 1023 1024; do
+	B=$(printf -- '-I -p udp -s 10.0.0.1 -d 10.0.0.2 --sport 1 --dport 2 -t 100 --label-add %s\n' \
+		"$(head -c $n /dev/zero | tr '\0' a)" | batch "arg$n")
+	twin_cmd "-R: an argument of $n bytes" -R "$B"
+done
 
 echo "== 100k lines: memory and time"
 twin_fill() { :; }

@@ -21,8 +21,12 @@
 #                             with TEST_HOST=1 the reference cannot meet it: reported as SKIP
 #   ct_record NS BIN ARG...   one record (stdout normalised+sorted, stderr, exit)
 #   ct_table NS               the table as the reference sees it (normalised, sorted) + count
-#   ct_norm                   filter: replace what ticks or is random (timeouts, ids,
-#                             delta-time, portids, timestamps) by fixed words
+#   ct_norm                   filter: replace what is random or ticks with no bound (ids,
+#                             delta-time, portids, timestamps) by fixed words; mark remaining
+#                             timeouts `~N` (compared within a tolerance, never masked)
+#   twin_compare NAME         $CT_WORK/t.ref against $CT_WORK/t.us: equal, `~N` timeouts
+#                             within the twin tolerance (twin_tol)
+#   check_tol NAME WANT GOT   like check, `~N` timeouts within 2 s (one namespace, two reads)
 #   ours_only                 true when the binary under test is not the reference
 #
 # Env: CTBOX_FIX_SKIP=1 also skips ours_is checks when testing ctbox (never needed normally).
@@ -64,10 +68,32 @@ ours_only()
 	[ "$CONNTRACK" != "$ORACLE" ]
 }
 
+# twin_stamp WHAT NS: remember when NS was filled / listed (twin_tol reads them back).
+twin_stamp()
+{
+	echo "$EPOCHREALTIME" >"$CT_WORK/stamp.$1.$2"
+}
+
+# The timeouts of twin tables differ by how much older one table is than the other when each
+# is listed: (listed - filled) of one side minus that of the other, plus a second for the
+# rounding of each side and one of slack. Entries made by the command under test age alike.
+twin_tol()
+{
+	local f t us=()
+	for f in fill.$NS_REF list.$NS_REF fill.$NS_US list.$NS_US; do
+		[ -f "$CT_WORK/stamp.$f" ] || { echo 2; return; }
+		read -r t <"$CT_WORK/stamp.$f"
+		us+=("${t/./}")		# EPOCHREALTIME in microseconds (LC_ALL=C: a dot)
+	done
+	t=$(((us[3] - us[2]) - (us[1] - us[0])))
+	echo $(((${t#-} + 999999) / 1000000 + 2))
+}
+
 twin_reset()
 {
 	local ns
 	for ns in "$NS_REF" "$NS_US"; do
+		twin_stamp fill "$ns"
 		ip netns exec "$ns" "$ORACLE" -F >/dev/null 2>&1
 		if declare -F twin_fill >/dev/null; then
 			twin_fill "$ns" >/dev/null 2>&1
@@ -75,21 +101,22 @@ twin_reset()
 	done
 }
 
-# Everything that differs between two runs of the same command on twin tables:
-# the remaining timeout (it ticks), conntrack ids (random per entry: the id after use=, never
-# an ICMP id), delta-time, the [USERSPACE] port id (random per socket), event/expectation
-# timestamps and kernel timestamps.
+# Everything that differs between two runs of the same command on twin tables: conntrack
+# ids (random per entry), delta-time, the [USERSPACE] port id (random per socket),
+# event/expectation timestamps and kernel timestamps. The remaining timeout ticks too, but a
+# -t that is lost or mangled must show: it becomes `~N`, which twin_compare (between.awk)
+# compares within a tolerance.
 ct_norm()
 {
 	sed -E \
 		-e 's/^(\[[0-9]+\.[0-9]+ *\]\t)/[TS]\t/' \
-		-e 's/^( *\[[A-Z]+\] )?(ipv[46] +[0-9]+ )?([a-z0-9-]+ +[0-9]+) [0-9]+ /\1\2\3 T /' \
+		-e 's/^( *\[[A-Z]+\] )?(ipv[46] +[0-9]+ )?([a-z0-9-]+ +[0-9]+) ([0-9]+) /\1\2\3 ~\4 /' \
 		-e 's/(use=[0-9]+) id=[0-9]+/\1 id=ID/' \
 		-e 's/ delta-time=[0-9]+/ delta-time=D/g' \
 		-e 's/portid=[0-9]+/portid=P/g' \
 		-e 's/ \[start=[^]]*\]/ [start=S]/; s/ \[stop=[^]]*\]/ [stop=S]/' \
-		-e 's/ -t [0-9]+/ -t T/' \
-		-e 's#<timeout>[0-9]+</timeout>#<timeout>T</timeout>#g' \
+		-e 's/ -t ([0-9]+)/ -t ~\1/' \
+		-e 's#<timeout>([0-9]+)</timeout>#<timeout>~\1</timeout>#g' \
 		-e 's#<id>[0-9]+</id>#<id>ID</id>#g' \
 		-e 's#<deltatime>[0-9]+</deltatime>#<deltatime>D</deltatime>#g' \
 		-e 's#<when>.*</when>#<when>W</when>#g' \
@@ -121,7 +148,7 @@ ct_record()
 	[ "$bin" = "$CONNTRACK" ] && ct_save_extras <"$CT_WORK/r.out" >"$CT_WORK/r.tmp" &&
 		mv "$CT_WORK/r.tmp" "$CT_WORK/r.out"
 	{
-		ct_norm <"$CT_WORK/r.out" | LC_ALL=C sort
+		ct_norm <"$CT_WORK/r.out" | ct_sort
 		echo "--- stderr"
 		# ctbox's extra "-R FILE: error on line N" (doc/differences.md; test/cli/batch.sh
 		# checks N) is not part of the comparison with the reference.
@@ -132,20 +159,26 @@ ct_record()
 
 ct_table()
 {
+	twin_stamp list "$1"
 	echo "--- table"
-	ip netns exec "$1" "$ORACLE" -L -o extended,labels 2>/dev/null | ct_norm | LC_ALL=C sort
+	ip netns exec "$1" "$ORACLE" -L -o extended,labels 2>/dev/null | ct_norm | ct_sort
 	echo "--- count"
 	ip netns exec "$1" "$ORACLE" -C 2>&1
 }
 
+# tol_compare NAME TOL WANTFILE GOTFILE
+tol_compare()
+{
+	if cmp -s "$3" "$4" || awk -v tol="$2" -f "$CT_LIB/between.awk" "$3" "$4" "$3"; then
+		testing_pass "$1"
+	else
+		testing_fail "$1 (timeouts within ${2}s)" "$3" "$4"
+	fi
+}
+
 twin_compare()
 {
-	local name=$1
-	if cmp -s "$CT_WORK/t.ref" "$CT_WORK/t.us"; then
-		testing_pass "$name"
-	else
-		testing_fail "$name" "$CT_WORK/t.ref" "$CT_WORK/t.us"
-	fi
+	tol_compare "$1" "$(twin_tol)" "$CT_WORK/t.ref" "$CT_WORK/t.us"
 }
 
 twin_cmd_keep()
@@ -194,6 +227,13 @@ check()
 	fi
 }
 
+check_tol()
+{
+	printf '%s\n' "$2" >"$CT_WORK/c.want"
+	printf '%s\n' "$3" >"$CT_WORK/c.got"
+	tol_compare "$1" 2 "$CT_WORK/c.want" "$CT_WORK/c.got"
+}
+
 # Wait (bounded, 5 s) until NS has WANT netfilter netlink sockets subscribed to multicast
 # groups: an event listener is ready once its socket shows up in /proc/net/netlink with
 # groups != 0 (port ids are not pids, so subscribed sockets are counted).
@@ -238,7 +278,7 @@ stop_pid()
 upd_want()
 {
 	ip netns exec "$1" "$ORACLE" -L $2 2>/dev/null | sed 's/ use=1$/ use=2/; s/ use=1 / use=2 /' |
-		ct_norm | LC_ALL=C sort >"$CT_WORK/upd.want"
+		ct_norm | ct_sort >"$CT_WORK/upd.want"
 }
 
 # ours_update NAME LISTARGS ARG...: the binary under test alone (1.4.9 behaviour the 1.4.7

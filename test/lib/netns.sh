@@ -2,7 +2,7 @@
 # Throwaway network namespaces for tests: unique names, echo-then-run helpers, cleanup on exit.
 #
 # Source this from a bash test (`. "$(dirname "$0")/../lib/netns.sh"`). It turns on `set -e`,
-# skips the test (exit 77) when we are not root or `ip netns` does not work, and installs
+# stops the test through `skip` when we are not root or `ip netns` does not work, and installs
 # `trap cleanup EXIT`, which deletes every namespace made through ns_new and kills only the
 # pids started through ns_bg. Nothing here touches the default namespace's conntrack table or
 # firewall: every conntrack/nft/sysctl command goes through `ip netns exec`.
@@ -13,12 +13,15 @@
 #   pp CMD...            echo, then run in the current namespace (for non-network commands)
 #   ns_private_etc       re-exec the script in a private mount namespace with /etc overlaid,
 #                        so tests may write /etc/xtables/connlabel.conf without touching the host
-#   skip MSG             print MSG and exit 77
+#   skip MSG             this machine cannot run the rest of the file: exit 1 if a failure
+#                        was already recorded (testing.sh), else cannot_test MSG (lib/skip.sh:
+#                        a failure unless CTBOX_ALLOW_SKIP=1, then exit 77)
 #
 # Env: CT_QUIET=1 silences the echo.
 
 set -e
 export LANG=C LC_ALL=C
+. "$(dirname "${BASH_SOURCE[0]}")/skip.sh"
 
 # Commands echo to the test's original stderr even while their own streams are redirected.
 exec 3>&2
@@ -42,8 +45,12 @@ pp()
 
 skip()
 {
-	echo "SKIP: $*" >&3
-	exit 77
+	# A skip halfway through a file must not hide the failures recorded before it.
+	if [ "${CT_FAIL:-0}" -gt 0 ]; then
+		echo "cannot go on: $*" >&3
+		testing_done
+	fi
+	cannot_test "$*" >&3
 }
 
 nsx()

@@ -4,6 +4,10 @@
 #   testing NAME COMMAND EXPECTED   eval COMMAND (stdout only; redirect 2>&1 or append
 #                                   `; echo $?` inside COMMAND to check those) and compare
 #                                   its output with EXPECTED (printf %b escapes allowed)
+#   testing_skip NAME               a case that does not apply to this run (TEST_HOST mode:
+#                                   a ctbox fix the reference cannot meet); counted apart
+#   testing_cannot NAME WHY         a case this machine cannot run (a tool missing): a
+#                                   failure unless CTBOX_ALLOW_SKIP=1 (lib/skip.sh), then a skip
 #   testing_done                    print the tally; exit 1 if anything failed
 #
 # Env: VERBOSE=1 prints the diff of every failure (on by default), VERBOSE=fail stops at the
@@ -18,6 +22,15 @@ testing_skip()
 {
 	CT_SKIP=$((CT_SKIP + 1))
 	echo "SKIP: $1"
+}
+
+testing_cannot()
+{
+	if [ "${CTBOX_ALLOW_SKIP:-0}" = 1 ] && [ "${CI:-}" != true ]; then
+		testing_skip "$1 (cannot test here: $2)"
+	else
+		testing_fail "$1 (cannot test here: $2; CTBOX_ALLOW_SKIP=1 makes this a skip)"
+	fi
 }
 
 testing_pass()
@@ -59,6 +72,10 @@ testing()
 
 testing_done()
 {
+	# ctdiff.sh: each case declared to list nothing must have a partner that listed something.
+	if declare -F ct_pairs_check >/dev/null; then
+		ct_pairs_check
+	fi
 	echo "$CT_PASS passed, $CT_FAIL failed$([ "$CT_SKIP" -gt 0 ] && echo ", $CT_SKIP skipped")"
 	if [ "$CT_FAIL" -gt 0 ]; then
 		printf 'failed: %s\n' "${CT_FAILED_NAMES[@]}"

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Test helper: send one ctnetlink dump/get request, write the raw reply messages to a file. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,13 +36,26 @@ static int usage(void)
 	fprintf(stderr,
 		"usage: nlcapture KIND OUTFILE  (KIND: ct ct-dying stats-cpu stats exp "
 		"exp-stats-cpu)\n"
-		"       nlcapture events OUTFILE COUNT  (prints 'ready' once subscribed)\n");
+		"       nlcapture events OUTFILE COUNT  (prints 'ready' once subscribed;\n"
+		"                                        COUNT 0: until SIGINT or SIGTERM)\n");
 	return 2;
 }
 
-/* Conntrack and expectation events: the first COUNT messages, or fewer after 10 s of silence. */
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+/*
+ * Conntrack and expectation events: the first COUNT messages, or fewer after 10 s of silence;
+ * COUNT 0 reads until SIGINT/SIGTERM, and what was read by then is in the file.
+ */
 static int events(const char *path, unsigned long count)
 {
+	struct sigaction sa = {.sa_handler = on_signal};	/* no SA_RESTART: recv sees EINTR */
 	static char buf[1 << 16];
 	struct timeval tv = {.tv_sec = 10};
 	struct mnl_socket *nl = mnl_socket_open(NETLINK_NETFILTER);
@@ -63,17 +77,23 @@ static int events(const char *path, unsigned long count)
 		perror(path);
 		return 1;
 	}
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 	printf("ready\n");
 	fflush(stdout);
-	while (n < count) {
+	while (!count || n < count) {
 		int ret = (int)mnl_socket_recvfrom(nl, buf, sizeof(buf));
 		struct nlmsghdr *nlh;
 
+		if (ret < 0 && stop)
+			break;
+		if (ret < 0 && !count && errno == EAGAIN)
+			continue;
 		if (ret < 0) {
 			perror("nlcapture: recv");
 			break;
 		}
-		for (nlh = (struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, ret) && n < count;
+		for (nlh = (struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, ret) && (!count || n < count);
 		     nlh = mnl_nlmsg_next(nlh, &ret), n++)
 			fwrite(nlh, 1, nlh->nlmsg_len, out);
 	}
@@ -82,7 +102,7 @@ static int events(const char *path, unsigned long count)
 		return 1;
 	}
 	mnl_socket_close(nl);
-	return n == count ? 0 : 1;
+	return !count || n == count ? 0 : 1;
 }
 
 int main(int argc, char **argv)
