@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Parses every line of "test_print json" as JSON and checks the schema of doc/json.md on known entries.
-import json, subprocess, sys
+import json, os, shlex, subprocess, sys
 
-out = subprocess.run([sys.argv[1], "json"], check=True, capture_output=True, text=True).stdout
+# Cross builds: meson's exe wrapper (qemu-user) runs the test binary.
+wrap = shlex.split(os.environ.get("MESON_EXE_WRAPPER", ""))
+out = subprocess.run(wrap + [sys.argv[1], "json"], check=True, capture_output=True, text=True).stdout
 lines = out.splitlines()
 objs = [json.loads(l) for l in lines]
 assert len(objs) == 23 + 15 + 2, len(objs)
