@@ -122,7 +122,8 @@ static void build_list(struct ct *ct, const struct tcase *c)
 	if (c->labels) {
 		ct_set(ct, CT_LABELS);
 		ct->labels_len = 16;
-		memcpy(ct->labels, &c->labels, 4);
+		for (int i = 0; i < 4; i++)
+			ct->labels[i] = (uint8_t)(c->labels >> (8 * i));
 	}
 }
 
@@ -474,7 +475,7 @@ static void test_flags_and_extras(void)
 	base_ct(&ct);
 	ct_set(&ct, CT_LABELS);
 	ct.labels_len = 16;
-	ct.labels[12] = 1;	/* bit 96 (little endian words) has no name */
+	ct.labels[12] = 1;	/* bit 96 has no name */
 	po.flags = 0;
 	po.map = &test_map;
 	s = render_ct(&ct, CT_MSG_UNKNOWN, &po);
