@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* conntrack applet: the -p handlers (tcp, udp, udplite, sctp, dccp, icmp, icmpv6, gre, generic). */
+#include <endian.h>
 #include <errno.h>
 #include <netdb.h>
 #include <stdio.h>
@@ -299,7 +300,12 @@ static int tcp_parse(struct ct_cmd *cmd, int bit, const char *arg)
 static int sctp_parse(struct ct_cmd *cmd, int bit, const char *arg)
 {
 	if (bit == P_VTAG_O || bit == P_VTAG_R) {
-		uint32_t v = (uint32_t)atoi(arg);
+		/*
+		 * Upstream's CLI and library both convert the number to network order, so
+		 * the kernel gets its bytes in host order: on little-endian hosts the tag it
+		 * stores (the model's value) is the argument byte-swapped. -o save undoes it.
+		 */
+		uint32_t v = be32toh((uint32_t)atoi(arg));
 
 		if (bit == P_VTAG_O) {
 			cmd->tmpl.sctp.vtag_orig = v;

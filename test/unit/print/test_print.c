@@ -87,7 +87,8 @@ static void build_list(struct ct *ct, const struct tcase *c)
 			ct->sctp.state = (uint8_t)c->state;
 			/*
 			 * The cases hold the tags as upstream's -o save shows them;
-			 * the kernel (and so the model) has them byte-swapped.
+			 * the kernel (and so the model) has them byte-swapped on
+			 * little-endian hosts (ct_proto.c).
 			 */
 			ct->sctp.vtag_orig = htobe32(c->vtag_o);
 			ct->sctp.vtag_reply = htobe32(c->vtag_r);
