@@ -500,6 +500,10 @@ static void test_flags_and_extras(void)
 	ct.ts_start = 1772600000ull * 1000000000ull;	/* Wed Mar  4 04:53:20 2026 */
 	s = render_ct(&ct, CT_MSG_UNKNOWN, &po);
 	CHECK(strstr(s, "[start=Wed Mar  4 04:53:20 2026]"), "ctime day padding: %s", s);
+	/* past 2038: a 32-bit time_t (32-bit glibc without _TIME_BITS=64) would wrap */
+	ct.ts_start = 2208988800ull * 1000000000ull;	/* Sun Jan  1 00:00:00 2040 */
+	s = render_ct(&ct, CT_MSG_UNKNOWN, &po);
+	CHECK(strstr(s, "[start=Sun Jan  1 00:00:00 2040]"), "ctime after 2038: %s", s);
 }
 
 static void test_exp_and_stats(void)
