@@ -10,6 +10,7 @@
 #include "applets/applets.h"
 #include "applets/ct_args.h"
 #include "applets/ct_run.h"
+#include "core/errstr.h"
 #include "core/nl.h"
 
 #define BATCH_LINE 10240	/* upstream's fgets buffer: longer lines are split */
@@ -178,7 +179,7 @@ static int batch_run(const char *file, const char *prog, struct nl *nl)
 	r = rewindable(f);
 	if (!r) {
 		fclose(f);
-		return ct_oerr("%s: %s", path, strerror(errno));
+		return ct_oerr("%s: %s", path, errstr(errno));
 	}
 	f = r;
 	b = malloc(sizeof(*b));
@@ -248,7 +249,7 @@ int conntrack_main(int argc, char **argv)
 	/* upstream opens its socket before looking at argv, so even -h needs nfnetlink */
 	nl = nl_open(0);
 	if (!nl) {
-		fprintf(stderr, "mnl_socket_open: %s\n", strerror(errno));
+		fprintf(stderr, "mnl_socket_open: %s\n", errstr(errno));
 		ct_err(CT_OTHER_PROBLEM, "Can't open handler");
 		return CT_OTHER_PROBLEM;
 	}

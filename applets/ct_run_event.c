@@ -14,6 +14,7 @@
 #include <linux/netlink.h>
 
 #include "applets/ct_run.h"
+#include "core/errstr.h"
 #include "core/nl.h"
 #include "proto/ctnl.h"
 
@@ -229,7 +230,7 @@ int ct_run_event(struct ct_cmd *cmd, struct ct_ctx *c)
 
 	ev = nl_open(groups);
 	if (!ev) {
-		perror("mnl_socket_bind");
+		fprintf(stderr, "mnl_socket_bind: %s\n", errstr(errno));
 		ct_err(CT_OTHER_PROBLEM, "Can't open netlink socket");
 		return 1;
 	}
@@ -261,7 +262,7 @@ int ct_run_event(struct ct_cmd *cmd, struct ct_ctx *c)
 			continue;
 		if (r < 0) {
 			out_flush(&c->out);
-			ct_err(CT_OTHER_PROBLEM, "failed to received netlink event: %s", strerror(-r));
+			ct_err(CT_OTHER_PROBLEM, "failed to received netlink event: %s", errstr(-r));
 			ret = 1;
 			break;
 		}
