@@ -4,7 +4,10 @@
 set -e
 
 pkgs="meson ninja-build gcc pkg-config libmnl-dev musl-tools linux-libc-dev conntrack
-nftables socat iproute2 python3 valgrind procps time util-linux diffutils"
+nftables socat iproute2 python3 valgrind procps time util-linux diffutils binutils
+gcc-mips-linux-gnu libc6-dev-mips-cross binutils-mips-linux-gnu
+gcc-arm-linux-gnueabihf libc6-dev-armhf-cross binutils-arm-linux-gnueabihf
+qemu-user clang-format"
 
 missing=
 for p in $pkgs; do
