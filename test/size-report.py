@@ -197,8 +197,12 @@ def largest_symbols(build, t, secs, n=15):
         k = bisect.bisect_right(starts, addr) - 1
         if k >= 0 and spans[k][0] <= addr < spans[k][1]:
             mod = spans[k][2]
-        syms.append((size, typ, name, mod))
-    return sorted(syms, reverse=True)[:n]
+        syms.append((size, typ, name, mod, addr))
+    # One line per object: aliases (weak pthread_create, strong __pthread_create) share it.
+    seen = {}
+    for s in sorted(syms, key=lambda s: (s[4], s[2].startswith('_'), s[2])):
+        seen.setdefault(s[4], s[:4])
+    return sorted(seen.values(), reverse=True)[:n]
 
 
 def report(build, t, a):
