@@ -11,6 +11,7 @@
 #include "applets/ct_args.h"
 #include "applets/ct_batch.h"
 #include "applets/ct_run.h"
+#include "core/errstr.h"
 #include "core/nl.h"
 
 int conntrack_main(int argc, char **argv)
@@ -23,7 +24,7 @@ int conntrack_main(int argc, char **argv)
 	/* upstream opens its socket before looking at argv, so even -h needs nfnetlink */
 	nl = nl_open(0);
 	if (!nl) {
-		fprintf(stderr, "mnl_socket_open: %s\n", strerror(errno));
+		fprintf(stderr, "mnl_socket_open: %s\n", errstr(errno));
 		ct_err(CT_OTHER_PROBLEM, "Can't open handler");
 		return CT_OTHER_PROBLEM;
 	}

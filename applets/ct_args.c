@@ -14,6 +14,7 @@
 #include "applets/ct_args.h"
 #include "applets/ct_getopt.h"
 #include "applets/ct_proto.h"
+#include "core/errstr.h"
 #include "core/labelmap.h"
 #include "core/print.h"
 #include "proto/ct_tuple.h"
@@ -882,7 +883,7 @@ static int resolve_labels(struct parser *p)
 
 		ctx->map = labelmap_load(path);
 		if (!ctx->map && !ctx->quiet && named)
-			fprintf(stderr, "nfct_labelmap_new: %s\n", strerror(errno));
+			fprintf(stderr, "nfct_labelmap_new: %s\n", errstr(errno));
 	}
 	cmd->map = ctx->map;
 	for (int k = 0; k < 3; k++) {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/errstr.h"
 #include "applets/ct_args.h"
 #include "applets/ct_batch.h"
 #include "applets/ct_run.h"
@@ -303,7 +304,7 @@ static int src_next(struct source *s, struct batch *b, bool replay)
 	r = next_line(s->f, b, &s->lineno);
 	if (r < 0) {
 		s->lineno++;	/* the line that could not be read */
-		return -ct_oerr("%s: %s", s->path, strerror(-r));
+		return -ct_oerr("%s: %s", s->path, errstr(-r));
 	}
 	if (!r)
 		return 0;

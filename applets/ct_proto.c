@@ -301,9 +301,9 @@ static int sctp_parse(struct ct_cmd *cmd, int bit, const char *arg)
 {
 	if (bit == P_VTAG_O || bit == P_VTAG_R) {
 		/*
-		 * Upstream's number reaches the wire in host byte order (it is
-		 * converted to network order twice), so the kernel's tag is the
-		 * number read big-endian. The printers turn it back (pr_cli_vtag).
+		 * Upstream's CLI and library both convert the number to network order, so
+		 * the kernel gets its bytes in host order: on little-endian hosts the tag it
+		 * stores (the model's value) is the argument byte-swapped. -o save undoes it.
 		 */
 		uint32_t v = be32toh((uint32_t)atoi(arg));
 

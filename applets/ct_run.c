@@ -14,6 +14,7 @@
 #include <linux/netlink.h>
 
 #include "applets/ct_run.h"
+#include "core/errstr.h"
 #include "core/nl.h"
 #include "proto/ctnl.h"
 
@@ -66,7 +67,7 @@ const char *ct_err2str(int err, enum ct_command cmd)
 	case EPERM:
 		return "sorry, you must be root or get CAP_NET_ADMIN capability to do this";
 	}
-	return strerror(err);
+	return errstr(err);
 }
 
 int ct_fail(struct ct_ctx *c, int err, enum ct_command cmd)

@@ -14,6 +14,7 @@
 #include <linux/netlink.h>
 
 #include "applets/ct_run.h"
+#include "core/errstr.h"
 #include "core/nl.h"
 #include "proto/ctnl.h"
 
@@ -40,18 +41,27 @@ static int nl_proc_lookup(uint32_t portid, unsigned long *inode, unsigned long *
 	if (!f)
 		return 0;
 	while (fgets(line, sizeof(line), f)) {
-		unsigned long eth, pid, grp, rmem, wmem, dump, locks, dr, ino;
-		char sk[64];
+		/*
+		 * sk Eth Pid Groups Rmem Wmem Dump Locks Drops Inode, sk and Groups in hex.
+		 * strtoul, not sscanf: that would link libc's float scanner (9 KiB in the
+		 * static binary) for this one line. sk may not fit a 32-bit long; unused.
+		 */
+		enum { SK, ETH, PID, GROUPS, RMEM, WMEM, DUMP, LOCKS, DROPS, INODE, NFIELDS };
+		unsigned long v[NFIELDS];
+		char *p = line, *end;
+		int n;
 
-		if (sscanf(line, "%63s %lu %lu %lx %lu %lu %lu %lu %lu %lu", sk, &eth, &pid, &grp,
-			   &rmem, &wmem, &dump, &locks, &dr, &ino) != 10)
-			continue;
-		if (eth != NETLINK_NETFILTER || pid != portid)
+		for (n = 0; n < NFIELDS; n++, p = end) {
+			v[n] = strtoul(p, &end, n == SK || n == GROUPS ? 16 : 10);
+			if (end == p)
+				break;
+		}
+		if (n != NFIELDS || v[ETH] != NETLINK_NETFILTER || v[PID] != portid)
 			continue;
 		if (inode)
-			*inode = ino;
+			*inode = v[INODE];
 		if (drops)
-			*drops = dr;
+			*drops = v[DROPS];
 		found = 1;
 		break;
 	}
@@ -225,7 +235,7 @@ int ct_run_event(struct ct_cmd *cmd, struct ct_ctx *c)
 
 	ev = nl_open(groups);
 	if (!ev) {
-		perror("mnl_socket_bind");
+		fprintf(stderr, "mnl_socket_bind: %s\n", errstr(errno));
 		ct_err(CT_OTHER_PROBLEM, "Can't open netlink socket");
 		return 1;
 	}
@@ -259,7 +269,7 @@ int ct_run_event(struct ct_cmd *cmd, struct ct_ctx *c)
 			continue;
 		if (r < 0) {
 			out_flush(&c->out);
-			ct_err(CT_OTHER_PROBLEM, "failed to received netlink event: %s", strerror(-r));
+			ct_err(CT_OTHER_PROBLEM, "failed to received netlink event: %s", errstr(-r));
 			ret = 1;
 			break;
 		}

@@ -10,6 +10,7 @@
 #include <linux/netlink.h>
 
 #include "applets/ct_run.h"
+#include "core/errstr.h"
 #include "core/nl.h"
 #include "proto/ctnl.h"
 
@@ -108,7 +109,7 @@ static int exp_events(struct ct_cmd *cmd, struct ct_ctx *c)
 	int ret = 0;
 
 	if (!ev) {
-		perror("mnl_socket_bind");
+		fprintf(stderr, "mnl_socket_bind: %s\n", errstr(errno));
 		ct_err(CT_OTHER_PROBLEM, "Can't open netlink socket");
 		return 1;
 	}

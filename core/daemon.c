@@ -19,6 +19,7 @@
 
 #include <linux/netlink.h>
 
+#include "core/errstr.h"
 #include "core/cfg.h"
 #include "core/ctl.h"
 #include "core/daemon.h"
@@ -48,7 +49,7 @@ static void notify_open(struct daemon *d)
 
 		if (*end || !us || (wpid && (pid_t)atol(wpid) != getpid()))
 			log_msg(&d->log, LOG_LVL_WARN,
-				"failed to get watchdog details from systemd: %s", strerror(EINVAL));
+				"failed to get watchdog details from systemd: %s", errstr(EINVAL));
 		else
 			d->watchdog_ms = us / 2000 ? us / 2000 : 1;
 	}
@@ -128,7 +129,7 @@ static int lock_take(struct daemon *d, const char *path, const char *sock)
 				"lockfile `%s' exists, perhaps conntrackd already running?", path);
 		else
 			log_msg(&d->log, LOG_LVL_ERROR, "can't open lockfile `%s': %s", path,
-				strerror(errno));
+				errstr(errno));
 		return -1;
 	}
 	flock(fd, LOCK_EX | LOCK_NB);
@@ -158,7 +159,7 @@ int daemon_fork(struct daemon *d, enum child_type type,
 	if (pid < 0) {
 		int err = errno;
 
-		log_msg(&d->log, LOG_LVL_ERROR, "fork has failed: %s", strerror(err));
+		log_msg(&d->log, LOG_LVL_ERROR, "fork has failed: %s", errstr(err));
 		if (fd >= 0)
 			close(fd);
 		return -err;
@@ -538,7 +539,7 @@ static void setup_sched(struct daemon *d)
 	const struct cfg *c = d->cfg;
 
 	if (c->has_nice && setpriority(PRIO_PROCESS, 0, c->nice) < 0)
-		log_msg(&d->log, LOG_LVL_WARN, "Nice %d failed: %s", c->nice, strerror(errno));
+		log_msg(&d->log, LOG_LVL_WARN, "Nice %d failed: %s", c->nice, errstr(errno));
 	if (c->sched != CFG_SCHED_DEFAULT) {
 		struct sched_param p = { .sched_priority = c->sched_prio };
 		int pol = c->sched == CFG_SCHED_RR ? SCHED_RR :
@@ -550,7 +551,7 @@ static void setup_sched(struct daemon *d)
 			log_msg(&d->log, LOG_LVL_WARN,
 				"scheduler configuration failed: %s. Likely a bug in conntrackd, "
 				"please report it. Continuing with system default scheduler.",
-				strerror(errno));
+				errstr(errno));
 	}
 }
 
@@ -592,7 +593,7 @@ static int setup_events(struct daemon *d)
 
 		if (r < 0)
 			log_msg(&d->log, LOG_LVL_ERROR, "cannot set event filtering: %s",
-				r == -ENOSPC ? "too many addresses for a BPF program" : strerror(-r));
+				r == -ENOSPC ? "too many addresses for a BPF program" : errstr(-r));
 		log_msg(&d->log, LOG_LVL_NOTICE, r ? "using user-space event filtering" :
 			"using kernel-space event filtering");
 		if (!r && !d->kfilter)
@@ -617,7 +618,7 @@ static int mode_init(struct daemon *d)
 	}
 	r = kern_open(&d->kern, groups);
 	if (r) {
-		log_msg(&d->log, LOG_LVL_ERROR, "can't open netlink handler: %s", strerror(-r));
+		log_msg(&d->log, LOG_LVL_ERROR, "can't open netlink handler: %s", errstr(-r));
 		log_msg(&d->log, LOG_LVL_ERROR, "no ctnetlink kernel support?");
 		return r;
 	}
@@ -689,7 +690,7 @@ static int open_logs(struct daemon *d, bool console)
 	d->stats_log.console = false;
 	if (r)
 		log_msg(&d->log, LOG_LVL_ERROR, "can't open log file `%s': %s", c->logfile,
-			strerror(-r));
+			errstr(-r));
 	if (c->mode == CFG_MODE_STATS &&
 	    log_open(&d->stats_log, c->stats_logfile[0] ? c->stats_logfile : NULL,
 		     c->stats_syslog_facility, "conntrack-tools", false))
@@ -766,13 +767,13 @@ int daemon_run(const struct cfg *cfg, bool background)
 	log_msg(&d->log, LOG_LVL_NOTICE, "initialization completed");
 	if (chdir("/") < 0)
 		log_msg(&d->log, LOG_LVL_WARN, "Cannot change current directory to %s: %s", "/",
-			strerror(errno));
+			errstr(errno));
 	detach_stdio(1);
 	if (background) {
 		pid_t pid = fork();
 
 		if (pid < 0) {
-			log_msg(&d->log, LOG_LVL_ERROR, "fork has failed: %s", strerror(errno));
+			log_msg(&d->log, LOG_LVL_ERROR, "fork has failed: %s", errstr(errno));
 			goto fail;
 		}
 		if (pid > 0) {

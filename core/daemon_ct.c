@@ -11,6 +11,7 @@
 
 #include <linux/netlink.h>
 
+#include "core/errstr.h"
 #include "core/cfg.h"
 #include "core/ctl.h"
 #include "core/daemon_priv.h"
@@ -950,7 +951,7 @@ static void commit_done(void *arg, uint32_t token, int err)
 
 	if (token & TOK_DEL) {
 		if (err && err != -ENOENT) {
-			log_msg(&d->log, LOG_LVL_ERROR, "commit-destroy: %s", strerror(-err));
+			log_msg(&d->log, LOG_LVL_ERROR, "commit-destroy: %s", errstr(-err));
 			if (!d->commit.exp && commit_get(d, id, &ct, &e))
 				log_entry(d, &ct);
 		}
@@ -965,7 +966,7 @@ static void commit_done(void *arg, uint32_t token, int err)
 		return;
 	}
 	d->commit.fail++;
-	log_msg(&d->log, LOG_LVL_ERROR, "commit-create: %s", strerror(-err));
+	log_msg(&d->log, LOG_LVL_ERROR, "commit-create: %s", errstr(-err));
 	if (!d->commit.exp && commit_get(d, id, &ct, &e))
 		log_entry(d, &ct);
 }
@@ -1171,10 +1172,10 @@ static void inject(struct daemon *d, int type, const struct ct *in, const struct
 			if (err)
 				log_msg(&d->log, LOG_LVL_WARN,
 					"could not add new %s entry, even when deleting it first: %s",
-					w, strerror(-err));
+					w, errstr(-err));
 		} else if (err) {
 			log_msg(&d->log, LOG_LVL_WARN, "could not add new %s entry: %s", w,
-				strerror(-err));
+				errstr(-err));
 		}
 		d->st.inj_add += !err;
 		d->st.inj_add_fail += !!err;
@@ -1186,14 +1187,14 @@ static void inject(struct daemon *d, int type, const struct ct *in, const struct
 			if (err)
 				log_msg(&d->log, LOG_LVL_WARN,
 					"could not update %s entry, even if creating it instead: %s",
-					w, strerror(-err));
+					w, errstr(-err));
 		} else if (err) {
 			inject_one(d, mdel, 0, in, ein);
 			err = inject_one(d, mnew, NLM_F_CREATE | NLM_F_EXCL, in, ein);
 			if (err)
 				log_msg(&d->log, LOG_LVL_WARN,
 					"could not update %s entry, even when deleting it first: %s",
-					w, strerror(-err));
+					w, errstr(-err));
 		}
 		d->st.inj_upd += !err;
 		d->st.inj_upd_fail += !!err;
@@ -1202,7 +1203,7 @@ static void inject(struct daemon *d, int type, const struct ct *in, const struct
 		err = inject_one(d, mdel, 0, in, ein);
 		if (err && err != -ENOENT)
 			log_msg(&d->log, LOG_LVL_WARN, "could not destroy %s entry: %s", w,
-				strerror(-err));
+				errstr(-err));
 		d->st.inj_del += !err || err == -ENOENT;
 		d->st.inj_del_fail += err && err != -ENOENT;
 	}

@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/errstr.h"
 #include "core/cfg.h"
 #include "core/chan.h"
 #include "core/daemon_priv.h"
@@ -236,7 +237,7 @@ int dsync_init(struct daemon *d)
 	d->chan = chan_open(c, &err, &link);
 	if (!d->chan) {
 		/* The applet already warned of interfaces it could not find, as upstream's parser. */
-		log_msg(&d->log, LOG_LVL_ERROR, "can't open channel socket: %s", strerror(-err));
+		log_msg(&d->log, LOG_LVL_ERROR, "can't open channel socket: %s", errstr(-err));
 		return err ? err : -EINVAL;
 	}
 	for (unsigned int i = 0; i < chan_count(d->chan); i++)

@@ -80,12 +80,7 @@ const union ct_addr *pr_dst(const struct ct_tuple *t)
 
 bool pr_label_bit(const struct ct *ct, unsigned int bit)
 {
-	uint32_t w;
-
-	if (bit >= pr_label_bits(ct))
-		return false;
-	memcpy(&w, ct->labels + (bit / 32) * 4, 4);
-	return w & (UINT32_C(1) << (bit % 32));
+	return bit < pr_label_bits(ct) && (ct->labels[bit / 8] & (1u << (bit % 8)));
 }
 
 uint64_t pr_delta_text(const struct ct *ct, const struct print_opts *po)

@@ -68,7 +68,7 @@ const union ct_addr *pr_src(const struct ct_tuple *t);
 const union ct_addr *pr_dst(const struct ct_tuple *t);
 
 
-/* Label bit test on the kernel's bitmap (u32 words in host order). */
+/* Is label bit N set (the model's bitmap: bit N in byte N / 8)? */
 bool pr_label_bit(const struct ct *ct, unsigned int bit);
 static inline unsigned int pr_label_bits(const struct ct *ct)
 {

@@ -131,6 +131,8 @@ struct ct {
 	} dccp;
 	struct ct_counters cnt_orig, cnt_reply;
 	uint64_t ts_start, ts_stop, ts_event;	/* nanoseconds */
+	/* Bit N is labels[N / 8] & (1 << N % 8) on every host; the kernel's array of longs
+	 * is converted in proto/ (ctnl_labels_conv). */
 	uint8_t labels[CT_LABELS_BYTES];
 	uint8_t labels_mask[CT_LABELS_BYTES];
 	uint8_t labels_len;	/* bytes the kernel sent (<= CT_LABELS_BYTES) */

@@ -167,6 +167,32 @@ void ctnl_put_strnest(struct nlb *b, uint16_t type, uint16_t sub, const char *s,
 	nlb_nest_end(b, n);
 }
 
+void ctnl_labels_conv(uint8_t *dst, const uint8_t *src, size_t len)
+{
+	const size_t w = sizeof(unsigned long);
+
+	/* Little-endian longs already keep bit N in byte N / 8. */
+	if (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__) {
+		memcpy(dst, src, len);
+		return;
+	}
+	for (size_t i = 0; i < len; i++) {
+		size_t word = i - i % w;
+
+		dst[i] = word + w <= len ? src[word + w - 1 - i % w] : src[i];
+	}
+}
+
+void ctnl_put_labels(struct nlb *b, uint16_t type, const uint8_t *bits, size_t len)
+{
+	uint8_t k[CT_LABELS_BYTES];
+
+	if (len > sizeof(k))
+		len = sizeof(k);
+	ctnl_labels_conv(k, bits, len);
+	nlb_put(b, type, k, len);
+}
+
 static uint8_t labels_len(const struct ct *ct)
 {
 	return ct->labels_len ? ct->labels_len : CT_LABELS_BYTES;
@@ -332,9 +358,9 @@ int ctnl_build_ct(void *buf, size_t len, uint16_t msg, uint16_t flags, uint8_t f
 	if (ct_has(ct, CT_HELPER))
 		ctnl_put_strnest(&b, CTA_HELP, CTA_HELP_NAME, ct->helper, 1);
 	if (ct_has(ct, CT_LABELS))
-		nlb_put(&b, CTA_LABELS, ct->labels, labels_len(ct));
+		ctnl_put_labels(&b, CTA_LABELS, ct->labels, labels_len(ct));
 	if (ct_has(ct, CT_LABELS_MASK))
-		nlb_put(&b, CTA_LABELS_MASK, ct->labels_mask, labels_len(ct));
+		ctnl_put_labels(&b, CTA_LABELS_MASK, ct->labels_mask, labels_len(ct));
 	if (ct_has(ct, CT_SEQADJ_ORIG))
 		ctnl_put_u32_triple(&b, CTA_SEQ_ADJ_ORIG, ct->seqadj_orig.correction_pos,
 				    ct->seqadj_orig.offset_before, ct->seqadj_orig.offset_after);

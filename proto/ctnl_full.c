@@ -89,11 +89,11 @@ static void full_ct_attr(struct nlb *b, const struct ct *ct, uint8_t type)
 		nlb_nest_end(b, n);
 		break;
 	case CTA_LABELS:
-		nlb_put(b, type, ct->labels, ct->labels_len);
+		ctnl_put_labels(b, type, ct->labels, ct->labels_len);
 		break;
 	case CTA_LABELS_MASK:
-		nlb_put(b, type, ct->labels_mask,
-			ct->labels_len ? ct->labels_len : CT_LABELS_BYTES);
+		ctnl_put_labels(b, type, ct->labels_mask,
+				ct->labels_len ? ct->labels_len : CT_LABELS_BYTES);
 		break;
 	case CTA_SEQ_ADJ_ORIG:
 		ctnl_put_u32_triple(b, type, ct->seqadj_orig.correction_pos,

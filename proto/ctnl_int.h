@@ -23,5 +23,13 @@ void ctnl_put_nat(struct nlb *b, uint16_t type, const struct ct_nat *nat);
 void ctnl_put_protoinfo(struct nlb *b, const struct ct *ct);
 void ctnl_put_u32_triple(struct nlb *b, uint16_t type, uint32_t x, uint32_t y, uint32_t z);
 void ctnl_put_strnest(struct nlb *b, uint16_t type, uint16_t sub, const char *s, int has);
+/*
+ * Label bitmaps: the kernel sends and takes its array of unsigned long (bit N in word
+ * N / BITS_PER_LONG, host order); the model keeps bit N in byte N / 8. Converts len bytes
+ * either way (dst and src must not overlap); a partial last word is copied as is.
+ */
+void ctnl_labels_conv(uint8_t *dst, const uint8_t *src, size_t len);
+/* CTA_LABELS or CTA_LABELS_MASK from the model's bitmap (at most CT_LABELS_BYTES). */
+void ctnl_put_labels(struct nlb *b, uint16_t type, const uint8_t *bits, size_t len);
 
 #endif

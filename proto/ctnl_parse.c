@@ -610,12 +610,12 @@ static int parse_ct_attrs(const struct nlattr **tb, struct ct *ct)
 	}
 	if (tb[CTA_LABELS]) {
 		ct->labels_len = (uint8_t)nla_plen(tb[CTA_LABELS]);
-		memcpy(ct->labels, nla_payload(tb[CTA_LABELS]), ct->labels_len);
+		ctnl_labels_conv(ct->labels, nla_payload(tb[CTA_LABELS]), ct->labels_len);
 		ct_set(ct, CT_LABELS);
 	}
 	if (tb[CTA_LABELS_MASK]) {
-		memcpy(ct->labels_mask, nla_payload(tb[CTA_LABELS_MASK]),
-		       nla_plen(tb[CTA_LABELS_MASK]));
+		ctnl_labels_conv(ct->labels_mask, nla_payload(tb[CTA_LABELS_MASK]),
+				 nla_plen(tb[CTA_LABELS_MASK]));
 		ct_set(ct, CT_LABELS_MASK);
 	}
 	return 0;

@@ -27,6 +27,12 @@ coreutils        # timeout(1)
 diffutils        # cmp, diff
 time             # /usr/bin/time: max RSS in load and bench
 valgrind         # bench: callgrind instruction counts
+socat            # cli, netns: traffic into test namespaces
+binutils         # size report (nm, size, strip)
+gcc-mips-linux-gnu libc6-dev-mips-cross binutils-mips-linux-gnu        # router build: MIPS
+gcc-arm-linux-gnueabihf libc6-dev-armhf-cross binutils-arm-linux-gnueabihf  # router build: ARM
+qemu-user        # router builds: the unit suites under MIPS/ARM emulation
+clang-format     # format-check
 EOF
 )
 

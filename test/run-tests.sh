@@ -1,6 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Build and run every test suite (plain and ASan/UBSan builds, musl check, quick bench).
+# Build and run every test suite (plain and ASan/UBSan builds, the router builds: static
+# musl binary with its size budget, MIPS and ARM under qemu; musl check, format check,
+# quick bench).
 #
 # Ends with one line "N passed, N failed[, N skipped]"; exits non-zero if anything failed.
 # Counts come from meson's testlog.json, one per test, plus one per extra step (builds,
@@ -13,7 +15,8 @@
 # is a failure. Env: BUILD (default build-test), BUILD_ASAN (default build-asan),
 # BUILD_TSAN (default build-tsan), SUITES (default: all suites), SKIP_ASAN=1, SKIP_TSAN=1,
 # SKIP_BENCH=1, SKIP_VARIANTS=1 (the single-channel builds of test/channels-check.sh),
-# CTBOX_ALLOW_SKIP=1.
+# CTBOX_ALLOW_SKIP=1; the router builds' in test/lib/router.sh (SKIP_STATIC=1, SKIP_CROSS=1,
+# ...); FORMAT_CHECK (test/format-check.sh).
 
 cd "$(dirname "$0")/.." || exit 1
 
@@ -149,6 +152,17 @@ if [ -z "${SKIP_VARIANTS:-}" ] && [ -f test/channels-check.sh ]; then
 	else
 		record fail "channels-check"
 	fi
+fi
+
+# The router builds: static musl binary (suites with a kernel, size budget), MIPS and ARM.
+. test/lib/router.sh
+
+if [ -f test/format-check.sh ]; then
+	sh test/format-check.sh >/tmp/ctbox-format-check.$$ 2>&1
+	rc=$?
+	tail -2 /tmp/ctbox-format-check.$$
+	rm -f /tmp/ctbox-format-check.$$
+	record_rc format-check $rc
 fi
 
 if [ -f test/musl-check.sh ]; then

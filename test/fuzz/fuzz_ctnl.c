@@ -12,6 +12,7 @@
 #include "core/print.h"
 #include "proto/ctnl.h"
 #include "fuzz.h"
+#include "../unit/codec/nlswap.h"
 
 /* Nothing here is a meaningful token for binary input; the mutator works on bytes. */
 const char *const fuzz_dict[] = { NULL };
@@ -200,9 +201,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int ready;
 
+	static uint8_t host[1 << 16];
+
 	if (!ready) {
 		init();
 		ready = 1;
+	}
+	/*
+	 * The seeds are little-endian captures. On a big-endian host their headers are
+	 * swapped first, so the parsers see what this host's kernel would send rather than
+	 * framing that fails at the first length.
+	 */
+	if (size <= sizeof(host) && nlswap_foreign(data, size)) {
+		memcpy(host, data, size);
+		(void)nlswap_stream(host, size);
+		data = host;
 	}
 	/*
 	 * The input is a reply stream as recv() returns it. The dump loop hands

@@ -6,6 +6,7 @@
 #include <linux/netlink.h>
 
 #include "fixture.h"
+#include "nlswap.h"
 
 static uint8_t *slurp(const char *dir, const char *name, size_t *len)
 {
@@ -37,6 +38,10 @@ void fix_load(struct fixture *f, const char *dir, const char *name)
 
 	memset(f, 0, sizeof(*f));
 	f->data = slurp(dir, name, &f->len);
+	if (nlswap_foreign(f->data, f->len) && nlswap_stream(f->data, f->len)) {
+		fprintf(stderr, "fixture %s: bad stream in the other byte order\n", name);
+		exit(1);
+	}
 	while (off < f->len) {
 		struct nlmsghdr h;
 

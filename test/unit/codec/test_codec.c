@@ -392,6 +392,66 @@ static void padding(void)
 	      "unpadded event timestamp");
 }
 
+/* Is bit n set in a bitmap as the kernel keeps it (test_bit() on an array of longs)? */
+static int kernel_bit(const uint8_t *payload, size_t len, unsigned int n)
+{
+	const unsigned int bits = 8 * sizeof(unsigned long);
+	unsigned long w;
+
+	if ((n / bits + 1) * sizeof(w) > len)
+		return 0;
+	memcpy(&w, payload + n / bits * sizeof(w), sizeof(w));
+	return (w >> (n % bits)) & 1;
+}
+
+/* Label bit N of the model is the kernel's bit N, on hosts of either byte order. */
+static void labels(void)
+{
+	static const unsigned int set[] = {0, 1, 9, 37, 64, 127};
+	static uint8_t buf2[4096];
+	struct ct ct, back;
+	const struct nlattr *a;
+	size_t off;
+	int len;
+
+	memset(&ct, 0, sizeof(ct));
+	ct.family = AF_INET;
+	ct.orig.l3 = AF_INET;
+	ct.orig.present = CT_T_SRC | CT_T_DST | CT_T_PROTO;
+	ct.orig.l4 = 6;
+	ct_set(&ct, CT_ORIG);
+	ct_set(&ct, CT_LABELS);
+	ct.labels_len = CT_LABELS_BYTES;
+	for (size_t i = 0; i < sizeof(set) / sizeof(set[0]); i++)
+		ct.labels[set[i] / 8] |= (uint8_t)(1u << (set[i] % 8));
+	memcpy(ct.wire_order, (uint8_t[]){CTA_TUPLE_ORIG, CTA_LABELS}, 2);
+	ct.wire_n = 2;
+	len = ctnl_encode_ct_full(buf2, sizeof(buf2), 1 << 8, 0, 0, 0, &ct);
+	CHECK(len > 0, "labels encode %d", len);
+	for (off = NLMSG_HDRLEN + 4; len > 0 && off + NLA_HDRLEN <= (size_t)len;
+	     off += NLA_ALIGN(a->nla_len)) {
+		a = (const void *)(buf2 + off);
+		if (a->nla_len < NLA_HDRLEN)
+			break;
+		if ((a->nla_type & NLA_TYPE_MASK) != CTA_LABELS)
+			continue;
+		for (unsigned int n = 0; n < CT_LABELS_BYTES * 8; n++) {
+			int want = 0;
+
+			for (size_t i = 0; i < sizeof(set) / sizeof(set[0]); i++)
+				want |= set[i] == n;
+			CHECK(kernel_bit((const uint8_t *)a + NLA_HDRLEN,
+					 a->nla_len - NLA_HDRLEN, n) == want,
+			      "label bit %u: kernel sees %d", n, !want);
+		}
+		break;
+	}
+	CHECK(len > 0 && off + NLA_HDRLEN <= (size_t)len, "no CTA_LABELS in the encoding");
+	CHECK(len > 0 && ctnl_parse_ct((void *)buf2, &back, NULL) == 0 &&
+		  !memcmp(back.labels, ct.labels, CT_LABELS_BYTES),
+	      "labels read back changed");
+}
+
 int main(int argc, char **argv)
 {
 	struct fixture ctf, expf, stf, evf;
@@ -410,6 +470,7 @@ int main(int argc, char **argv)
 	stats(argv[1]);
 	frames(&ctf);
 	padding();
+	labels();
 	hostile(&ctf, p_ct, "ct", sizeof(struct ct));
 	hostile(&expf, p_exp, "exp", sizeof(struct ct_exp));
 	hostile(&stf, p_stats, "stats", sizeof(struct ct_stats));

@@ -5,18 +5,21 @@
 # 1.4.7-only " [USERSPACE]" tail after </flow> was dropped (1.4.9 does not print it). list-save and
 # event-save have ctbox's additions on their -A lines (-m, --label-add, the untracked-DCCP options:
 # doc/differences.md); without them they are the reference's bytes.
+# Cross builds: meson's exe wrapper (qemu-user) runs BIN, from $MESON_EXE_WRAPPER.
 set -u
-BIN=$1
+BIN="${MESON_EXE_WRAPPER:-} $1"
 DIR=$2
 export TZ=UTC
 fail=0
 check() {
 	set_=$1 flags=$2 file=$3
-	if "$BIN" golden "$set_" "$flags" | cmp -s - "$DIR/$file"; then
+	# shellcheck disable=SC2086 # BIN is the wrapper's words, then the binary
+	if $BIN golden "$set_" "$flags" | cmp -s - "$DIR/$file"; then
 		echo "ok $file"
 	else
 		echo "FAIL $file ($set_ $flags)"
-		"$BIN" golden "$set_" "$flags" | diff "$DIR/$file" - | head -20
+		# shellcheck disable=SC2086
+		$BIN golden "$set_" "$flags" | diff "$DIR/$file" - | head -20
 		fail=1
 	fi
 }
