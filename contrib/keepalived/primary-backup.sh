@@ -68,6 +68,11 @@ become_backup() {
 	if ! "$CONNTRACKD" -C "$CONNTRACKD_CONFIG" -s >/dev/null 2>&1; then
 		log "WARNING: conntrackd not answering, probably stopped uncleanly; restarting it"
 		rm -f "$CONNTRACKD_LOCK"
+		# keepalived with vrrp_rt_priority runs this script with a real-time
+		# CPU limit of 0: a daemon that turns itself real-time (upstream does
+		# by default) would be killed at once. Lift it where we may.
+		command -v prlimit >/dev/null 2>&1 &&
+			prlimit --pid $$ --rttime=unlimited:unlimited 2>/dev/null
 		ctd -d
 	fi
 	# Flows this box committed as primary go stale: schedule a kernel

@@ -166,6 +166,9 @@ before()
 	fi
 	if has_fault stranger && [ $fo_n = 5 ]; then
 		pretty "" "fault: datagrams from a stranger to both sync ports"
+		# Straight to each firewall, not through the master.
+		ip -n "$NS_C" route replace 172.30.3.1 via 172.30.1.11
+		ip -n "$NS_C" route replace 172.30.3.2 via 172.30.1.12
 		ip netns exec "$NS_C" python3 "$FO_DIR/stranger.py" 172.30.3.1 172.30.3.2
 	fi
 	return 0
