@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # keepalived notify script: moves conntrack state on fail-over with ctbox's conntrackd applet.
 #
-# Example keepalived.conf (one sync group, so all VRRP instances move together):
+# keepalived.conf and conntrackd.conf beside this file are a complete two-node example
+# (one sync group, so all VRRP instances move together):
 #
 #   vrrp_sync_group G1 {
 #       group { VI_LAN VI_WAN }
@@ -10,6 +11,9 @@
 #       notify_backup "/etc/conntrackd/primary-backup.sh backup"
 #       notify_fault  "/etc/conntrackd/primary-backup.sh fault"
 #   }
+#
+# It works unchanged with ctbox's conntrackd and with upstream's (set CONNTRACKD);
+# test/failover/ runs it under keepalived for both, links flapping every 8-12 s.
 #
 # keepalived's generic `notify` hook (arguments TYPE NAME STATE [PRIORITY])
 # works too: MASTER, BACKUP and FAULT map to the three transitions.
