@@ -29,15 +29,22 @@ CONNTRACKD_CONFIG=${CONNTRACKD_CONFIG:-/etc/conntrackd/conntrackd.conf}
 
 # The config may move the lock (General { LockFile ... }); the language is
 # free-form, so split it into words and take the one after the last LockFile.
-lock_from_config() {
+# config_word KEYWORD: the word after the last KEYWORD in the config.
+config_word() {
 	[ -r "$CONNTRACKD_CONFIG" ] || return 0
 	# shellcheck disable=SC2020 # one newline per separator, on purpose
 	sed 's/#.*//' "$CONNTRACKD_CONFIG" | tr -s ' \t{}"' '\n\n\n\n\n' |
-		awk 'take { f = $0; take = 0 } $0 == "LockFile" { take = 1 } END { print f }'
+		awk -v k="$1" 'take { f = $0; take = 0 } $0 == k { take = 1 } END { print f }'
 }
 
-CONNTRACKD_LOCK=${CONNTRACKD_LOCK:-$(lock_from_config)}
+CONNTRACKD_LOCK=${CONNTRACKD_LOCK:-$(config_word LockFile)}
 CONNTRACKD_LOCK=${CONNTRACKD_LOCK:-/var/lock/conntrackd.lock}
+
+# With DisableExternalCache the peer's states go straight into this node's
+# kernel: a warm backup, with nothing to commit on take-over. Its kernel table
+# is then the state, so the stale-entry purge (-t) must not flush it.
+WARM=0
+[ "$(config_word DisableExternalCache)" = on ] && WARM=1
 
 failed=0
 
@@ -80,14 +87,15 @@ become_backup() {
 		ctd -d
 	fi
 	# Flows this box committed as primary go stale: schedule a kernel
-	# flush after PurgeTimeout instead of keeping zombies.
-	ctd -t
+	# flush after PurgeTimeout instead of keeping zombies (not on a warm
+	# backup, whose kernel table is the peer's state).
+	[ "$WARM" = 1 ] || ctd -t
 	# Ask the new primary for its full table (FT-FW and NOTRACK modes).
 	ctd -n
 }
 
 become_fault() {
-	ctd -t
+	[ "$WARM" = 1 ] || ctd -t
 }
 
 usage() {

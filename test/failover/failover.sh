@@ -10,6 +10,8 @@
 #   streams=20           long-lived TCP connections
 #   busy=0               synthetic flows created on the master and replicated before traffic
 #   empty=0              1: flush the backup's kernel table before each take-over
+#   warm=0               1: DisableExternalCache (the backup's kernel is kept warm by
+#                        injection; nothing to commit on take-over, no -t purge)
 #   faults=              comma list: kill (kill -9 the master's conntrackd; the HA script
 #                        restarts it), killb (kill -9 the backup's, restarted directly:
 #                        stale lock), restart (backup restarted with an empty table),
@@ -27,11 +29,11 @@
 . "$(dirname "$0")/../lib/netns.sh"
 . "$(dirname "$0")/../lib/testing.sh"
 
-impl1=ours impl2=ours failovers=6 streams=20 busy=0 empty=0 faults= expect=pass min=8 max=12
+impl1=ours impl2=ours failovers=6 streams=20 busy=0 empty=0 warm=0 faults= expect=pass min=8 max=12
 label=
 for a in "$@"; do
 	case $a in
-	impl1=* | impl2=* | failovers=* | streams=* | busy=* | empty=* | faults=* | expect=* | \
+	impl1=* | impl2=* | failovers=* | streams=* | busy=* | empty=* | warm=* | faults=* | expect=* | \
 		min=* | max=* | label=*)
 		printf -v "${a%%=*}" '%s' "${a#*=}" ;;
 	*) echo "unknown argument: $a" >&2; exit 2 ;;
@@ -61,8 +63,10 @@ fi
 
 cl_setup
 [ -n "${FO_KEEP:-}" ] && echo "work dir: $CW" >&3 && CT_TMPDIRS=()
-cl_ctd_conf 1 "$impl1"
-cl_ctd_conf 2 "$impl2"
+ftfw=
+[ "$warm" = 1 ] && ftfw="DisableExternalCache on"
+cl_ctd_conf 1 "$impl1" "" "$ftfw"
+cl_ctd_conf 2 "$impl2" "" "$ftfw"
 cl_ctd_start 1
 cl_ctd_start 2
 # FO_STRACE=1: a timed syscall trace of both daemons in the work dir (with FO_KEEP).
@@ -81,6 +85,10 @@ pretty "" "f$m is master"
 # The backup's external cache: "current active connections" of its second cache block.
 ext_count()
 {
+	if [ "$warm" = 1 ]; then
+		ip netns exec "$(cl_ns "$1")" "$CONNTRACK_BIN" -C 2>/dev/null
+		return
+	fi
 	cl_ctd "$1" -s 2>/dev/null | awk '/^cache external:/ { e = 1 } e && /current active/ { print $NF; exit }'
 }
 
