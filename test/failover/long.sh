@@ -15,6 +15,9 @@
 #   k200e-ours k200e-ref  k200e-mixed    200000 flows, the backup's table flushed first
 #   k500e-ours k500e-ref                 500000 flows, flushed (nf_conntrack_max is raised
 #                                        for the run and restored)
+#   k200w-ours k200w-ref k500w-ours k500w-ref
+#                                        warm backup (DisableExternalCache): the peer's
+#                                        states injected as they come, nothing to commit
 #   faults-ours faults-ref               20000 flows; kill -9 master, kill -9 backup,
 #                                        backup restarted empty, 20% loss + 20% duplicates
 #                                        on the sync link, a stranger's datagrams
@@ -29,11 +32,11 @@ export CTFILL=${CTFILL:-$PWD/$BUILDDIR/test/tools/ctfill}
 export FO_OUT=$OUT
 
 ALL="small-ours small-ref mixed k200-ours k200-ref k200e-ours k200e-ref k200e-mixed
-k500e-ours k500e-ref faults-ours faults-ref"
+k500e-ours k500e-ref k200w-ours k200w-ref k500w-ours k500w-ref faults-ours faults-ref"
 
 run()
 {
-	local name=$1 impl1 impl2 busy=0 empty=0 faults= n=$FAILOVERS
+	local name=$1 impl1 impl2 busy=0 empty=0 warm=0 faults= n=$FAILOVERS
 	case $name in
 	*-ours) impl1=ours impl2=ours ;;
 	*-ref) impl1=ref impl2=ref n=$REF_FAILOVERS ;;
@@ -44,11 +47,13 @@ run()
 	k200-*) busy=200000 ;;
 	k200e-*) busy=200000 empty=1 ;;
 	k500e-*) busy=500000 empty=1 ;;
+	k200w-*) busy=200000 warm=1 ;;
+	k500w-*) busy=500000 warm=1 ;;
 	faults-*) busy=20000 faults=kill,killb,restart,lossdup,stranger ;;
 	esac
-	echo "=== $name: $impl1/$impl2 busy=$busy empty=$empty faults=${faults:--} fail-overs=$n"
+	echo "=== $name: $impl1/$impl2 busy=$busy empty=$empty warm=$warm faults=${faults:--} fail-overs=$n"
 	CT_QUIET=1 bash test/failover/failover.sh impl1=$impl1 impl2=$impl2 failovers="$n" \
-		streams="$STREAMS" busy=$busy empty=$empty faults="$faults" expect=pass \
+		streams="$STREAMS" busy=$busy empty=$empty warm=$warm faults="$faults" expect=pass \
 		label="$name" 2>&1 | grep -E '^(PASS|FAIL|label=)|SKIP'
 }
 
