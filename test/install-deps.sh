@@ -1,10 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Install what building and testing ctbox needs (Debian/Ubuntu); does nothing if all present.
+# (keepalived: test/failover; its init script starts nothing without /etc/keepalived/keepalived.conf.)
 set -e
 
 pkgs="meson ninja-build gcc pkg-config libmnl-dev musl-tools linux-libc-dev conntrack
-nftables socat iproute2 python3 valgrind procps time util-linux diffutils"
+nftables socat iproute2 python3 valgrind procps time util-linux diffutils keepalived"
 
 missing=
 for p in $pkgs; do
