@@ -222,6 +222,16 @@ if has_fault stranger; then
 			"cl_ctd $f -s -o json | grep -o '\"rejected_peer\":[0-9]*' | grep -qv ':0\$' && echo yes" "yes\n"
 	done
 fi
+if has_fault kill || has_fault killb || has_fault restart; then
+	starts=0
+	for f in 1 2; do
+		[ "$(cat "$CW/$f/impl")" = ours ] || continue
+		n=$(cl_ctd $f -s -o json | grep -o '"peer_starts":[0-9]*' | cut -d: -f2)
+		starts=$((starts + ${n:-0}))
+	done
+	[ "$impl1$impl2" = oursours ] &&
+		testing "$label: the peers' restarts counted" "[ $starts -ge 1 ] && echo yes" "yes\n"
+fi
 if has_fault killb; then
 	for f in 1 2; do
 		[ "$(cat "$CW/$f/impl")" = ours ] || continue
