@@ -83,6 +83,11 @@ pretty "" "f$m is master"
 [ "$impl1" != none ] && { cl_wait_notify "$m" primary 1 || true; }
 
 # The backup's external cache: "current active connections" of its second cache block.
+int_count()
+{
+	cl_ctd "$1" -s 2>/dev/null | awk '/^cache internal:/ { e = 1 } e && /current active/ { print $NF; exit }'
+}
+
 ext_count()
 {
 	if [ "$warm" = 1 ]; then
@@ -173,7 +178,16 @@ before()
 		sleep 0.5
 		ip netns exec "$(cl_ns "$b")" "$CONNTRACK_BIN" -F >/dev/null 2>&1 || true
 		cl_ctd_start "$b"
-		sleep 2
+		# A backup is ready once StartupResync brought the master's table back
+		# (a take-over before that has nothing to commit for what is missing).
+		local t0 want i
+		t0=$(now)
+		want=$(int_count "$mst")
+		for ((i = 0; i < 300; i++)); do
+			[ "$(ext_count "$b")" -ge "$want" ] && break
+			sleep 0.1
+		done
+		pretty "" "f$b resynced $(ext_count "$b")/$want entries in $(python3 -c "print('%.1f' % ($(now) - $t0))") s"
 	fi
 	if has_fault stranger && [ $fo_n = 5 ]; then
 		pretty "" "fault: datagrams from a stranger to both sync ports"

@@ -54,6 +54,7 @@ def main():
                     c.append(float(m.group(1)))
         commits[f] = c
     rec, vrrp, hand, com = [], [], [], []
+    detail = open(os.path.join(w, "failovers.detail"), "w")
     unresumed = 0
     for k, (t, m) in enumerate(downs):
         nxt = downs[k + 1][0] if k + 1 < len(downs) else st["end"]
@@ -66,6 +67,7 @@ def main():
                     r = (g1 if g1 is not None and g1 < nxt else float("inf")) - t
                     worst_s = r if worst_s is None else max(worst_s, r)
                     break
+        row = {"n": k + 1, "t": t, "from": m, "recovery": worst_s}
         if worst_s is not None:
             if worst_s == float("inf"):
                 unresumed += 1
@@ -81,8 +83,12 @@ def main():
                     e[0] >= starts[i][0]]
             if ends:
                 hand.append(ends[0][0] - starts[i][0])
+            row["vrrp"] = starts[i][0] - t
             if i < len(commits.get(b, [])):
                 com.append(commits[b][i])
+                row["commit"] = commits[b][i]
+        detail.write(" ".join("%s=%s" % (a, ("%.3f" % v) if isinstance(v, float) else v)
+                              for a, v in row.items()) + "\n")
     broken = sum(1 for s in st["streams"] if s["broken"] is not None)
     stalled = sum(1 for s in st["streams"] if s["stalls"] > 0)
     episodes = sum(s["stalls"] for s in st["streams"])
