@@ -29,7 +29,7 @@
 . "$(dirname "$0")/../lib/netns.sh"
 . "$(dirname "$0")/../lib/testing.sh"
 
-impl1=ours impl2=ours failovers=6 streams=20 busy=0 empty=0 warm=0 faults= expect=pass min=8 max=12
+impl1=ours impl2=ours failovers=6 streams=20 busy=0 empty=0 warm=0 faults='' expect=pass min=8 max=12
 label=
 for a in "$@"; do
 	case $a in
@@ -135,7 +135,7 @@ fi
 
 cl_streams_start "$streams"
 sleep 2
-read -r alive stalled broken bytes < <(cl_live)
+read -r alive _ broken _ < <(cl_live)
 testing "$label: $streams streams up" "echo $alive $broken" "$streams 0\n"
 
 # --- fault hooks (run before fail-over number K) ---

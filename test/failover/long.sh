@@ -36,7 +36,7 @@ k500e-ours k500e-ref k200w-ours k200w-ref k500w-ours k500w-ref faults-ours fault
 
 run()
 {
-	local name=$1 impl1 impl2 busy=0 empty=0 warm=0 faults= n=$FAILOVERS
+	local name=$1 impl1 impl2 busy=0 empty=0 warm=0 faults='' n=$FAILOVERS
 	case $name in
 	*-ours) impl1=ours impl2=ours ;;
 	*-ref) impl1=ref impl2=ref n=$REF_FAILOVERS ;;
@@ -57,7 +57,7 @@ run()
 		label="$name" 2>&1 | grep -E '^(PASS|FAIL|label=)|SKIP'
 }
 
-for s in ${*:-$ALL}; do
+for s in ${*:-$ALL}; do # word lists on purpose
 	run "$s"
 done
 
