@@ -534,6 +534,26 @@ static void on_async(void *arg, int fd, short ev)
 
 /* ---- start-up ---- */
 
+/*
+ * A real-time task that runs longer than RLIMIT_RTTIME without blocking is
+ * killed. keepalived with vrrp_rt_priority hands its notify scripts a limit
+ * of 0, so a daemon (re)started by the HA script died at its first busy
+ * moment (the start-up dump, a commit). Lift the limit as root may; where
+ * it stays finite (no CAP_SYS_RESOURCE), the default scheduler beats death.
+ * Returns true when real-time scheduling is safe.
+ */
+static bool rttime_unlimited(struct daemon *d)
+{
+	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
+
+	if (!setrlimit(RLIMIT_RTTIME, &rl) || getrlimit(RLIMIT_RTTIME, &rl) < 0 ||
+	    rl.rlim_max == RLIM_INFINITY)
+		return true;
+	log_msg(&d->log, LOG_LVL_WARN, "real-time CPU time is limited to %lu us (RLIMIT_RTTIME): "
+		"staying with the default scheduler", (unsigned long)rl.rlim_max);
+	return false;
+}
+
 static void setup_sched(struct daemon *d)
 {
 	const struct cfg *c = d->cfg;
@@ -547,6 +567,8 @@ static void setup_sched(struct daemon *d)
 
 		if (pol == SCHED_OTHER)
 			p.sched_priority = 0;
+		else if (!rttime_unlimited(d))
+			return;
 		if (sched_setscheduler(0, pol, &p) < 0)
 			log_msg(&d->log, LOG_LVL_WARN,
 				"scheduler configuration failed: %s. Likely a bug in conntrackd, "

@@ -1086,6 +1086,12 @@ void dct_commit(struct daemon *d, int client, bool ct, bool exp)
 {
 	struct commit *cm = &d->commit;
 
+	/*
+	 * A commit cancels a scheduled flush (-t): the fail-over is happening
+	 * now. Always, as upstream: a warm backup (DisableExternalCache) has
+	 * nothing to commit, and its table is the state it must keep.
+	 */
+	loop_timer_stop(&d->t_flush);
 	if (cm->active) {
 		log_msg(&d->log, LOG_LVL_NOTICE, "commit already in progress, skipping");
 		if (client >= 0)
@@ -1100,8 +1106,6 @@ void dct_commit(struct daemon *d, int client, bool ct, bool exp)
 			close(client);
 		return;
 	}
-	/* A commit cancels a scheduled flush (-t): the fail-over is happening now. */
-	loop_timer_stop(&d->t_flush);
 	memset(cm, 0, sizeof(*cm));
 	cm->active = true;
 	cm->client = client;

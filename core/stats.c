@@ -302,14 +302,16 @@ static void json(struct out *o, const struct daemon *d)
 	if (d->cfg->mode == CFG_MODE_SYNC)
 		outf(o, ",\"network\":{\"malformed\":%llu,\"bad_version\":%llu,\"bad_header\":%llu,"
 			"\"bad_payload\":%llu,\"bad_type\":%llu,\"truncated\":%llu,\"bad_size\":%llu,"
-			"\"send_malformed\":%llu,\"lost\":%llu,\"before\":%llu,\"rejected_peer\":%llu},"
+			"\"send_malformed\":%llu,\"lost\":%llu,\"before\":%llu,\"rejected_peer\":%llu,"
+			"\"peer_starts\":%llu},"
 			"\"queue\":{\"tx\":%u,\"rs\":%u,\"rs_max\":%u,\"rs_overflow\":%llu}",
 		     (unsigned long long)n->malformed, (unsigned long long)n->bad_version,
 		     (unsigned long long)(n->bad_header + ss.bad),
 		     (unsigned long long)n->bad_payload, (unsigned long long)n->bad_type,
 		     (unsigned long long)n->truncated, (unsigned long long)n->bad_size,
 		     (unsigned long long)n->send_malformed, (unsigned long long)ss.lost,
-		     (unsigned long long)ss.before, (unsigned long long)rejected(d), ss.txq_len,
+		     (unsigned long long)ss.before, (unsigned long long)rejected(d),
+		     (unsigned long long)ss.peer_starts, ss.txq_len,
 		     ss.rsq_len, ss.rsq_max, (unsigned long long)ss.rsq_overflow);
 	for (unsigned int i = 0; d->chan && i < chan_count(d->chan); i++) {
 		const struct chan_stats *cs = chan_stats(d->chan, i);

@@ -810,6 +810,9 @@ out:
 	p->last = h->seq;
 	p->seq_set = 1;
 	if (hello) {
+		/* HELLOs of one handshake come in a row; a later one is a restart. */
+		if (!p->hello_at || now_ms - p->hello_at >= HELLO_SESSION_MS)
+			s->st.peer_starts++;
 		p->hello_at = now_ms;
 		/*
 		 * Answer now rather than with the next ACK or ALIVE (up to 1 s

@@ -96,6 +96,7 @@ struct sync_stats {
 	uint64_t rsq_overflow;		/* rsqueue "not enough space errors": oldest dropped when full */
 	uint32_t rsq_max;		/* ResendQueueSize in FT-FW, else 0 */
 	uint32_t qnodes;		/* "allocated queue nodes": control messages held */
+	uint64_t peer_starts;		/* FT-FW: HELLO sessions seen, one per peer (re)start */
 };
 
 /* What sync_input decided about a received message. */

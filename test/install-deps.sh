@@ -33,6 +33,7 @@ gcc-mips-linux-gnu libc6-dev-mips-cross binutils-mips-linux-gnu        # router 
 gcc-arm-linux-gnueabihf libc6-dev-armhf-cross binutils-arm-linux-gnueabihf  # router build: ARM
 qemu-user        # router builds: the unit suites under MIPS/ARM emulation
 clang-format     # format-check
+keepalived       # failover (its init script starts nothing without /etc/keepalived/keepalived.conf)
 EOF
 )
 

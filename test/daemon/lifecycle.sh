@@ -104,6 +104,35 @@ dmn_cli "$NS" "$CONNTRACKD" "$W/ours/conf" -k
 dmn_cli "$NS" "$ORACLED" "$W/ref/conf" -k
 sleep 0.5
 
+# A real-time daemon with a zero real-time CPU limit, as keepalived (vrrp_rt_priority) gives
+# its notify scripts and so the daemon the HA script restarts: the start-up dump of 20000
+# entries and a resync must not get it killed (ctbox lifts the limit; the reference dies).
+if command -v prlimit >/dev/null; then
+	for side in ours ref; do
+		bin=$CONNTRACKD
+		[ $side = ref ] && bin=$ORACLED
+		printf '#!/bin/sh\nexec prlimit --rttime=0:0 %s "$@"\n' "$bin" >"$W/rt0-$side"
+		chmod 755 "$W/rt0-$side"
+		ip netns exec "$NS" "$W/rt0-$side" -C "$W/$side/conf" >/dev/null 2>&1 &
+		RTPID=$!
+		CT_PID_LIST+=("$RTPID")
+		sleep 1.5
+		[ $side = ours ] && dmn_cli "$NS" "$bin" "$W/$side/conf" -R >/dev/null 2>&1
+		sleep 0.3
+		if kill -0 "$RTPID" 2>/dev/null; then
+			echo alive >"$W/rt0.$side"
+			dmn_stop "$RTPID"
+		else
+			rc=0
+			wait "$RTPID" 2>/dev/null || rc=$?
+			echo "dead ($rc)" >"$W/rt0.$side"
+			rm -f "$W/$side/lock" "$W/$side/sock"
+		fi
+	done
+	testing "RLIMIT_RTTIME 0: ctbox survives the start-up dump" "cat $W/rt0.ours" "alive\n"
+	testing "RLIMIT_RTTIME 0: the reference is killed" "cat $W/rt0.ref" "dead (137)\n"
+fi
+
 # systemd: READY=1 once the table is cached, WATCHDOG=1 every WATCHDOG_USEC/2, STOPPING=1.
 cat >"$W/listen.py" <<'PY'
 import socket, sys, time

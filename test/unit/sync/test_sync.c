@@ -100,6 +100,8 @@ static void trace_restart(void)
 	sim_run(&sim, 17000);
 	CHECK(!log_eq(log_from(&sim, 11000), want, N(want), false, "restart trace"), "restart trace");
 	CHECK(stats(&sim, 0).rsq_len == 0, "A's resend queue flushed by the HELLO, its ACK acked");
+	CHECK(stats(&sim, 0).peer_starts == 2, "A counted B's start and restart, not %llu",
+	      (unsigned long long)stats(&sim, 0).peer_starts);
 	CHECK(sim.node[0].releases == 1, "the flushed DEL is released");
 	CHECK(sim_diff(&sim, 0, 1, 0, 16, NULL) == 1, "the NEW sent while B was down is lost");
 	sim_run(&sim, 20000);
