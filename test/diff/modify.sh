@@ -291,24 +291,6 @@ else
 	echo "SKIP: -U in a non-zero zone (upstream updates the zone-0 twin; ctbox fix)"
 fi
 
-echo "== -U --label-add on entries without a label area (no label rule in these namespaces)"
-# 1.4.9 skips ENOSPC for such entries (58a5b32); 1.4.7 prints "Operation failed: No space left
-# on device" twice. Nothing has labels to change, so nothing is counted: 0 updated, exit 1.
-LABEL_PAIR=("$NS_REF" "$NS_US")
-twin_new
-ours_is "-U --label-add without a label extension: skipped (1.4.9)" \
-	"--- stderr\nconntrack vVERSION: 0 flow entries have been updated.\n--- exit 1\n" \
-	-U -s 10.1.0.2 --label-add foo
-if ours_only; then
-	ct_table "$NS_REF" >"$CT_WORK/t.ref"
-	ct_table "$NS_US" >"$CT_WORK/t.us"
-	twin_compare "-U --label-add without a label extension: table unchanged"
-fi
-NS_REF=${LABEL_PAIR[0]}
-NS_US=${LABEL_PAIR[1]}
-# shellcheck disable=SC2034 # read by ctdiff.sh (ref)
-CT_NS=$NS_REF
-
 echo "== -D"
 twin_cmd "" -D -p tcp
 twin_cmd "" -D -p udp
