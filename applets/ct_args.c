@@ -995,6 +995,14 @@ static void create_tuples(struct ct_cmd *cmd)
 
 	/* only reply ports/keys, or an ICMP option after -r/-q, set it */
 	bool rproto = t->reply.present & CT_T_PROTO;
+	/*
+	 * Upstream drops --reply-port-* when NAT is given without a port, so its own
+	 * -o save of a port-mapping NAT entry restores with the ports unmapped (ctbox
+	 * fix): those ports become the NAT ports, as -g ADDR:PORT would.
+	 */
+	bool rsport = (t->reply.present & CT_T_SPORT) && has_ports(cmd->proto);
+	bool rdport = (t->reply.present & CT_T_DPORT) && has_ports(cmd->proto);
+	uint16_t rs = t->reply.sport, rd = t->reply.dport;
 
 	complete_tuple(&t->orig, cmd);
 	complete_tuple(&t->reply, cmd);
@@ -1028,6 +1036,10 @@ static void create_tuples(struct ct_cmd *cmd)
 		t->snat.min_ip = t->snat.max_ip = cmd->snat.addr;
 		t->snat.has_port = cmd->snat.has_port;
 		t->snat.min_port = t->snat.max_port = cmd->snat.port;
+		if (!cmd->snat.has_port && rdport && rd != t->orig.sport) {
+			t->snat.has_port = true;
+			t->snat.min_port = t->snat.max_port = rd;
+		}
 		ct_set(t, CT_NAT_SRC);
 	}
 	if (cmd->dnat.has_addr || cmd->dnat.has_port) {
@@ -1035,6 +1047,10 @@ static void create_tuples(struct ct_cmd *cmd)
 		t->dnat.min_ip = t->dnat.max_ip = cmd->dnat.addr;
 		t->dnat.has_port = cmd->dnat.has_port;
 		t->dnat.min_port = t->dnat.max_port = cmd->dnat.port;
+		if (!cmd->dnat.has_port && rsport && rs != t->orig.dport) {
+			t->dnat.has_port = true;
+			t->dnat.min_port = t->dnat.max_port = rs;
+		}
 		ct_set(t, CT_NAT_DST);
 	}
 }

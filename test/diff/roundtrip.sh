@@ -206,8 +206,11 @@ ref -F >/dev/null 2>&1
 testing "reference -R of ctbox's save (labels taken out): exit 0" \
 	"ip netns exec $CT_NS $ORACLE -R $CT_WORK/saved 2>&1; echo \$?" "0\n"
 listing "$CT_WORK/after"
-same_table "reference restores ctbox's save: as before but the labels" \
-	"$CT_WORK/before" "$CT_WORK/after" 's/ labels(=.*)?$//'
+# The reference's -A drops --reply-port-* next to -g/-n: the port-mapping NAT entry
+# (203.0.113.60) comes back unmapped from any save (ctbox's -A keeps it: doc/differences.md).
+NATPORTS='/src=203\.0\.113\.60 /d'
+same_table "reference restores ctbox's save: as before but the labels and NAT ports" \
+	"$CT_WORK/before" "$CT_WORK/after" "s/ labels(=.*)?\$//; $NATPORTS"
 fill
 ours -L -o save 2>/dev/null | grep -- '--label-add' | head -n 2 >"$CT_WORK/saved"
 ref -F >/dev/null 2>&1
@@ -232,8 +235,8 @@ ref -F >/dev/null 2>&1
 ref -R "$CT_WORK/saved.nodccp" >/dev/null 2>&1 || true
 listing "$CT_WORK/after"
 grep -v '^ipv4 *2 dccp ' "$CT_WORK/before" >"$CT_WORK/before.nodccp"
-same_table "reference save/restore without the DCCP line: as before but marks and labels" \
-	"$CT_WORK/before.nodccp" "$CT_WORK/after" 's/ labels(=.*)?$//; s/ mark=[0-9]+/ mark=M/'
+same_table "reference save/restore without the DCCP line: as before but marks, labels, NAT ports" \
+	"$CT_WORK/before.nodccp" "$CT_WORK/after" "s/ labels(=.*)?\$//; s/ mark=[0-9]+/ mark=M/; $NATPORTS"
 
 echo "== a label bit without a name cannot be saved (it cannot be given to -A)"
 fill
