@@ -296,6 +296,7 @@ fi
 fi
 
 echo "== -D"
+FILL=base
 twin_cmd "" -D -p tcp
 twin_cmd "" -D -p udp
 twin_cmd "" -D -s 10.1.0.1
