@@ -12,6 +12,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -569,7 +570,8 @@ static void setup_sched(struct daemon *d)
 			p.sched_priority = 0;
 		else if (!rttime_unlimited(d))
 			return;
-		if (sched_setscheduler(0, pol, &p) < 0)
+		/* musl's sched_setscheduler() is a stub (ENOSYS): ask the kernel directly */
+		if (syscall(SYS_sched_setscheduler, 0, pol, &p) < 0)
 			log_msg(&d->log, LOG_LVL_WARN,
 				"scheduler configuration failed: %s. Likely a bug in conntrackd, "
 				"please report it. Continuing with system default scheduler.",

@@ -4,7 +4,7 @@
 #     then its size report holds the budget, with the -Dapplets/-Dchannels variants;
 #   32-bit big-endian MIPS and 32-bit ARM: the suites without a kernel under qemu-user.
 # Env: BUILD_STATIC (build-static), BUILD_MIPS (build-mips), BUILD_ARM (build-arm),
-# STATIC_SUITES (unit netns diff daemon sync; SUITES, when set, wins), SKIP_STATIC=1, SKIP_CROSS=1,
+# STATIC_SUITES (netns diff daemon failover; FULL=1 adds unit sync and failover-long; SUITES, when set, wins), SKIP_STATIC=1, SKIP_CROSS=1,
 # LIBMNL_TARBALL (default: ../shared/vendor/libmnl-1.0.4.tar.gz if present, else the
 # libmnl wrap downloads upstream's release; empty: always download).
 
@@ -60,9 +60,12 @@ if [ -z "${SKIP_STATIC:-}" ]; then
 	# shellcheck disable=SC2086 # word lists on purpose
 	elif build "$BUILD_STATIC" static $static_setup; then
 		static_args=
-		for s in ${SUITES:-${STATIC_SUITES:-unit netns diff daemon sync}}; do
+		for s in ${SUITES:-${STATIC_SUITES:-netns diff daemon failover}}; do
 			static_args="$static_args --suite $s"
 		done
+		[ -n "${FULL:-}" ] || static_args="$static_args --no-suite failover-long"
+		[ -z "${FULL:-}" ] || [ -n "${SUITES:-}${STATIC_SUITES:-}" ] || static_args="$static_args --suite unit --suite sync"
+
 		# Not args-corpus and batch (suite cli, and netns for their kernel): the argv
 		# parser is the same code on every libc and the glibc build runs them; the diff
 		# suites check the static binary's messages. Saves 100 s of the 20-minute run.

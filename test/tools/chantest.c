@@ -39,6 +39,7 @@
 
 #include "core/cfg.h"
 #include "core/chan.h"
+#include "core/errstr.h"
 #include "core/out.h"
 #include "proto/wire.h"
 
@@ -175,7 +176,7 @@ static void handle_event(void)
 	int sw, none, err = chan_link_event(ch, &sw, &none);
 
 	if (err)
-		printf("# link monitor: %s\n", strerror(-err));
+		printf("# link monitor: %s\n", errstr(-err));
 	if (sw >= 0)
 		printf("# device `%s' becomes dedicated link\n", chan_ifname(ch, (unsigned int)sw));
 	if (none)
@@ -204,7 +205,7 @@ static int pump(int timeout, int want_stdin)
 		while ((len = chan_recv(ch, i, buf, sizeof(buf))) >= 0)
 			on_datagram(i, buf, (size_t)len);
 		if (len != -EAGAIN)
-			printf("# recv link=%u: %s\n", i, strerror((int)-len));
+			printf("# recv link=%u: %s\n", i, errstr((int)-len));
 	}
 	if (p[n].revents & POLLIN)
 		handle_event();
@@ -240,7 +241,7 @@ static int cur_reached(unsigned long n)
 static void report(int err, const char *what)
 {
 	if (err < 0)
-		printf("%s: %s\n", what, strerror(-err));
+		printf("%s: %s\n", what, errstr(-err));
 }
 
 static void send_msgs(unsigned long n, unsigned int size, int flush)
@@ -358,7 +359,7 @@ int main(int argc, char **argv)
 		if (errlink & CHAN_ERR_IFACE)
 			printf("%s is an invalid interface\n",
 			       cfg.chan[errlink & ~CHAN_ERR_IFACE].ifname);
-		printf("can't open channel socket: %s\n", strerror(-err));
+		printf("can't open channel socket: %s\n", errstr(-err));
 		return 1;
 	}
 	printf("# open %u links, current %u\n", chan_count(ch), chan_current(ch));
