@@ -174,17 +174,10 @@ static inline void ct_unset(struct ct *ct, enum ct_attr a)
 	ct->present &= ~(UINT64_C(1) << a);
 }
 
-/*
- * Set label bit (< CT_LABELS_BYTES * 8) in a label bitmap as the kernel
- * lays it out: 32-bit words in host byte order.
- */
+/* Set label bit (< CT_LABELS_BYTES * 8) in a model bitmap (struct ct's labels layout). */
 static inline void ct_label_set(uint8_t *labels, unsigned int bit)
 {
-	uint32_t w;
-
-	memcpy(&w, labels + bit / 32 * 4, 4);
-	w |= UINT32_C(1) << (bit % 32);
-	memcpy(labels + bit / 32 * 4, &w, 4);
+	labels[bit / 8] |= (uint8_t)(1u << (bit % 8));
 }
 
 /* Status bits (kernel enum ip_conntrack_status), kept here so printers need no kernel header. */

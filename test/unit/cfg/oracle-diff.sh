@@ -24,7 +24,8 @@ VERBOSE=${VERBOSE:-}
 
 tmp=$(mktemp -d /tmp/ctbox-cfgdiff.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-"$test_cfg" -w "$tmp/cases" || exit 1
+# Cross builds: meson sets MESON_EXE_WRAPPER (qemu-user) to run our binaries.
+${MESON_EXE_WRAPPER:-} "$test_cfg" -w "$tmp/cases" || exit 1
 
 # The console prefix both print: "[Thu Dec  3 07:37:44 2026] (pid=26988) ". A line without
 # it is kept whole, so a missing or different prefix shows up as a difference; only the
@@ -52,7 +53,7 @@ run_oracle()
 
 run_ours()
 {
-	"$cfgcheck" "$1" >"$tmp/c.out" 2>"$tmp/c.err"
+	${MESON_EXE_WRAPPER:-} "$cfgcheck" "$1" >"$tmp/c.out" 2>"$tmp/c.err"
 	local rc=$?
 	norm <"$tmp/c.out"
 	norm <"$tmp/c.err"
