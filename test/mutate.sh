@@ -46,14 +46,14 @@ mutant()
 
 # --- the mutants --------------------------------------------------------------------------------
 # The five of issue 12's audit that passed every test, or all but one.
-mutant batch-arg-1024 applets/conntrack.c \
+mutant batch-arg-1024 applets/ct_batch.c \
 	'if (n + 1 >= BATCH_ARGLEN)' 'if (n >= BATCH_ARGLEN)' \
 	batch load
 mutant json-no-status core/print_json.c \
 	'kv_u(&j, "status", ct->status);' '' \
 	json print-json
-mutant event-buffer-never-grows applets/ct_run_event.c \
-	'if (!nl_set_rcvbuf(ev, want, &actual)) {' 'if (!nl_set_rcvbuf(ev, *rcvbuf, &actual)) {' \
+mutant event-buffer-never-grows core/nl.c \
+	'return nl_set_rcvbuf(nl, want, actual);' 'return nl_set_rcvbuf(nl, cur, actual);' \
 	events
 mutant update-drops-timeout applets/ct_run_modify.c \
 	'ct_set(u, CT_TIMEOUT);' '(void)0;' \
