@@ -20,9 +20,8 @@
 /* Upstream reads the file in one go; anything this large is not a conntrackd.conf. */
 #define CONFIG_MAX (1 << 20)
 
-static const char usage_head[] =
-	"Connection tracking userspace daemon v" CTBOX_VERSION " (ctbox)\n"
-	"Usage: ";
+static const char usage_head[] = "Connection tracking userspace daemon v" CTBOX_VERSION " (ctbox)\n"
+				 "Usage: ";
 static const char usage_text[] =
 	" [commands] [options]\n"
 	"\n"
@@ -50,8 +49,8 @@ static const char usage_text[] =
 struct cmd {
 	const char *config;
 	bool daemon;
-	int req;		/* -1: none */
-	bool xml_ok;		/* the request has an XML form (-i, -e) */
+	int req;     /* -1: none */
+	bool xml_ok; /* the request has an XML form (-i, -e) */
 	bool json;
 };
 
@@ -213,7 +212,8 @@ static int parse(int argc, char **argv, struct cmd *c, struct log *l, int *exit_
 			} else if (prefix(w, "external")) {
 				c->req = CTL_CT_FLUSH_EXT_CACHE;
 			} else {
-				snprintf(msg, sizeof(msg), "unknown parameter `%s' for option `-f'", w);
+				snprintf(msg, sizeof(msg), "unknown parameter `%s' for option `-f'",
+					 w);
 				log_msg(l, LOG_LVL_ERROR, "%s", msg);
 				return 1;
 			}
@@ -230,7 +230,8 @@ static int parse(int argc, char **argv, struct cmd *c, struct log *l, int *exit_
 				if (prefix(w, stats_words[k].name))
 					break;
 			if (k == sizeof(stats_words) / sizeof(stats_words[0])) {
-				snprintf(msg, sizeof(msg), "unknown parameter `%s' for option `-s'", w);
+				snprintf(msg, sizeof(msg), "unknown parameter `%s' for option `-s'",
+					 w);
 				log_msg(l, LOG_LVL_ERROR, "%s", msg);
 				return 1;
 			}

@@ -41,11 +41,11 @@ int ct_err(enum ct_errkind kind, const char *fmt, ...)
 	return kind;
 }
 
-#define TRY(x)                          \
-	do {                            \
-		int ret_ = (x);         \
-		if (ret_)               \
-			return ret_;    \
+#define TRY(x) \
+	do { \
+		int ret_ = (x); \
+		if (ret_) \
+			return ret_; \
 	} while (0)
 
 /* 1.4.9's short option string; '[' ']' '{' '}' '<' '>' '(' ')' 'M' are long-only keys. */
@@ -53,64 +53,43 @@ static const char shorts[] =
 	":LIUDGEFAhVs:d:r:q:p:t:u:e:a:z[:]:{:}:m:i:f:o:n::g::c:b:C::Sj::w:l:<:>::(:):M:";
 
 static const struct go_long generic_longs[] = {
-	{ "dump", GO_OPT_ARG, 'L' },
-	{ "create", GO_OPT_ARG, 'I' },
-	{ "add", GO_OPT_ARG, 'A' },
-	{ "delete", GO_OPT_ARG, 'D' },
-	{ "update", GO_OPT_ARG, 'U' },
-	{ "get", GO_OPT_ARG, 'G' },
-	{ "flush", GO_OPT_ARG, 'F' },
-	{ "event", GO_OPT_ARG, 'E' },
-	{ "counter", GO_OPT_ARG, 'C' },
-	{ "stats", GO_NO_ARG, 'S' },
-	{ "version", GO_NO_ARG, 'V' },
-	{ "help", GO_NO_ARG, 'h' },
-	{ "orig-src", GO_REQ_ARG, 's' },
-	{ "src", GO_REQ_ARG, 's' },
-	{ "orig-dst", GO_REQ_ARG, 'd' },
-	{ "dst", GO_REQ_ARG, 'd' },
-	{ "reply-src", GO_REQ_ARG, 'r' },
-	{ "reply-dst", GO_REQ_ARG, 'q' },
-	{ "protonum", GO_REQ_ARG, 'p' },
-	{ "timeout", GO_REQ_ARG, 't' },
-	{ "status", GO_REQ_ARG, 'u' },
-	{ "zero", GO_NO_ARG, 'z' },
-	{ "event-mask", GO_REQ_ARG, 'e' },
-	{ "tuple-src", GO_REQ_ARG, '[' },
-	{ "tuple-dst", GO_REQ_ARG, ']' },
-	{ "mask-src", GO_REQ_ARG, '{' },
-	{ "mask-dst", GO_REQ_ARG, '}' },
-	{ "nat-range", GO_REQ_ARG, 'a' },
-	{ "mark", GO_REQ_ARG, 'm' },
-	{ "secmark", GO_REQ_ARG, 'c' },
-	{ "id", GO_REQ_ARG, 'i' },
-	{ "family", GO_REQ_ARG, 'f' },
-	{ "src-nat", GO_OPT_ARG, 'n' },
-	{ "dst-nat", GO_OPT_ARG, 'g' },
-	{ "output", GO_REQ_ARG, 'o' },
-	{ "buffer-size", GO_REQ_ARG, 'b' },
-	{ "any-nat", GO_OPT_ARG, 'j' },
-	{ "zone", GO_REQ_ARG, 'w' },
-	{ "label", GO_REQ_ARG, 'l' },
-	{ "label-add", GO_REQ_ARG, '<' },
-	{ "label-del", GO_OPT_ARG, '>' },
-	{ "orig-zone", GO_REQ_ARG, '(' },
-	{ "reply-zone", GO_REQ_ARG, ')' },
-	{ "labelmap", GO_REQ_ARG, 'M' },
+	{ "dump", GO_OPT_ARG, 'L' },	   { "create", GO_OPT_ARG, 'I' },
+	{ "add", GO_OPT_ARG, 'A' },	   { "delete", GO_OPT_ARG, 'D' },
+	{ "update", GO_OPT_ARG, 'U' },	   { "get", GO_OPT_ARG, 'G' },
+	{ "flush", GO_OPT_ARG, 'F' },	   { "event", GO_OPT_ARG, 'E' },
+	{ "counter", GO_OPT_ARG, 'C' },	   { "stats", GO_NO_ARG, 'S' },
+	{ "version", GO_NO_ARG, 'V' },	   { "help", GO_NO_ARG, 'h' },
+	{ "orig-src", GO_REQ_ARG, 's' },   { "src", GO_REQ_ARG, 's' },
+	{ "orig-dst", GO_REQ_ARG, 'd' },   { "dst", GO_REQ_ARG, 'd' },
+	{ "reply-src", GO_REQ_ARG, 'r' },  { "reply-dst", GO_REQ_ARG, 'q' },
+	{ "protonum", GO_REQ_ARG, 'p' },   { "timeout", GO_REQ_ARG, 't' },
+	{ "status", GO_REQ_ARG, 'u' },	   { "zero", GO_NO_ARG, 'z' },
+	{ "event-mask", GO_REQ_ARG, 'e' }, { "tuple-src", GO_REQ_ARG, '[' },
+	{ "tuple-dst", GO_REQ_ARG, ']' },  { "mask-src", GO_REQ_ARG, '{' },
+	{ "mask-dst", GO_REQ_ARG, '}' },   { "nat-range", GO_REQ_ARG, 'a' },
+	{ "mark", GO_REQ_ARG, 'm' },	   { "secmark", GO_REQ_ARG, 'c' },
+	{ "id", GO_REQ_ARG, 'i' },	   { "family", GO_REQ_ARG, 'f' },
+	{ "src-nat", GO_OPT_ARG, 'n' },	   { "dst-nat", GO_OPT_ARG, 'g' },
+	{ "output", GO_REQ_ARG, 'o' },	   { "buffer-size", GO_REQ_ARG, 'b' },
+	{ "any-nat", GO_OPT_ARG, 'j' },	   { "zone", GO_REQ_ARG, 'w' },
+	{ "label", GO_REQ_ARG, 'l' },	   { "label-add", GO_REQ_ARG, '<' },
+	{ "label-del", GO_OPT_ARG, '>' },  { "orig-zone", GO_REQ_ARG, '(' },
+	{ "reply-zone", GO_REQ_ARG, ')' }, { "labelmap", GO_REQ_ARG, 'M' },
 };
 #define NGENERIC (sizeof(generic_longs) / sizeof(generic_longs[0]))
 
 /* Protocol option keys: above every char, with the handler's index and the option bit. */
 #define PKEY_BASE 256
-#define PKEY(idx, bit) (PKEY_BASE + (idx) * 32 + (bit))
+#define PKEY(idx, bit) (PKEY_BASE + (idx)*32 + (bit))
 #define MAX_LONGS (NGENERIC + 9 * 16 + 1)
 
 /* Option flag names, as the checks print them, in bit order. */
 static const char *const optflags[OPT_MAX] = {
-	"src", "dst", "reply-src", "reply-dst", "protonum", "timeout", "status", "zero",
-	"event-mask", "tuple-src", "tuple-dst", "mask-src", "mask-dst", "nat-range", "mark",
-	"id", "family", "src-nat", "dst-nat", "output", "secmark", "buffer-size", "any-nat",
-	"zone", "label", "label-add", "label-del", "orig-zone", "reply-zone", "labelmap",
+	"src",	    "dst",	 "reply-src",  "reply-dst",   "protonum",   "timeout",
+	"status",   "zero",	 "event-mask", "tuple-src",   "tuple-dst",  "mask-src",
+	"mask-dst", "nat-range", "mark",       "id",	      "family",	    "src-nat",
+	"dst-nat",  "output",	 "secmark",    "buffer-size", "any-nat",    "zone",
+	"label",    "label-add", "label-del",  "orig-zone",   "reply-zone", "labelmap",
 };
 
 #define O(x) (UINT64_C(1) << (x))
@@ -118,34 +97,48 @@ static const char *const optflags[OPT_MAX] = {
 /* commands x options: 0 illegal, 1 compulsory, 2 optional, 3 pair rule (spec 6.1) */
 static const uint8_t cmd_matrix[CT_NCOMMANDS][OPT_MAX] = {
 	/*                  s d r q p t u z e [ ] { } a m i f n g o c b j w l < > ( ) M */
-	[CMD_CT_LIST] =    { 2,2,2,2,2,0,2,2,0,0,0,2,2,0,2,0,2,2,2,2,2,0,2,2,2,0,0,2,2,2 },
-	[CMD_CT_CREATE] =  { 3,3,3,3,1,1,2,0,0,0,0,0,0,2,2,0,0,2,2,0,0,0,0,2,0,2,0,2,2,0 },
-	[CMD_CT_UPDATE] =  { 2,2,2,2,2,2,2,0,0,0,0,2,2,0,2,2,2,2,2,2,0,0,0,0,2,2,2,0,0,2 },
+	[CMD_CT_LIST] = { 2, 2, 2, 2, 2, 0, 2, 2, 0, 0, 0, 2, 2, 0, 2,
+			  0, 2, 2, 2, 2, 2, 0, 2, 2, 2, 0, 0, 2, 2, 2 },
+	[CMD_CT_CREATE] = { 3, 3, 3, 3, 1, 1, 2, 0, 0, 0, 0, 0, 0, 2, 2,
+			    0, 0, 2, 2, 0, 0, 0, 0, 2, 0, 2, 0, 2, 2, 0 },
+	[CMD_CT_UPDATE] = { 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 2, 2, 0, 2,
+			    2, 2, 2, 2, 2, 0, 0, 0, 0, 2, 2, 2, 0, 0, 2 },
 	/* spec 6.1 says -j is optional for -D; the reference refuses it (oracle wins) */
-	[CMD_CT_DELETE] =  { 2,2,2,2,2,2,2,0,0,0,0,2,2,0,2,2,2,2,2,2,0,0,0,2,2,0,0,2,2,2 },
-	[CMD_CT_GET] =     { 3,3,3,3,1,0,0,0,0,0,0,0,0,0,0,2,0,0,0,2,0,0,0,0,2,0,0,0,0,0 },
-	[CMD_CT_FLUSH] =   { 0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,2,0,0,0,0,0,0,0,0,0,0,0,0,0 },
-	[CMD_CT_EVENT] =   { 2,2,2,2,2,0,0,0,2,0,0,2,2,0,2,0,2,2,2,2,2,2,2,2,2,0,0,2,2,2 },
-	[CMD_VERSION] =    { 0 },
-	[CMD_HELP] =       { 0,0,0,0,2,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0 },
-	[CMD_EXP_LIST] =   { 0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,2,0,0,2,0,0,0,0,0,0,0,0,0,0 },
-	[CMD_EXP_CREATE] = { 1,1,2,2,1,1,2,0,0,1,1,1,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0 },
-	[CMD_EXP_DELETE] = { 1,1,2,2,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0 },
-	[CMD_EXP_GET] =    { 1,1,2,2,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0 },
-	[CMD_EXP_FLUSH] =  { 0 },
-	[CMD_EXP_EVENT] =  { 0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,2,0,0,0,0,0,0,0,0,0,0 },
-	[CMD_CT_COUNT] =   { 0 },
-	[CMD_EXP_COUNT] =  { 0 },
-	[CMD_CT_STATS] =   { 0 },
-	[CMD_EXP_STATS] =  { 0 },
-	[CMD_CT_ADD] =     { 3,3,3,3,1,1,2,0,0,0,0,0,0,2,2,0,0,2,2,0,0,0,0,2,0,2,0,2,2,0 },
+	[CMD_CT_DELETE] = { 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 2, 2, 0, 2,
+			    2, 2, 2, 2, 2, 0, 0, 0, 2, 2, 0, 0, 2, 2, 2 },
+	[CMD_CT_GET] = { 3, 3, 3, 3, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+			 2, 0, 0, 0, 2, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0 },
+	[CMD_CT_FLUSH] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+			   0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+	[CMD_CT_EVENT] = { 2, 2, 2, 2, 2, 0, 0, 0, 2, 0, 0, 2, 2, 0, 2,
+			   0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 2, 2, 2 },
+	[CMD_VERSION] = { 0 },
+	[CMD_HELP] = { 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		       0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+	[CMD_EXP_LIST] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+			   0, 2, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+	[CMD_EXP_CREATE] = { 1, 1, 2, 2, 1, 1, 2, 0, 0, 1, 1, 1, 1, 0, 0,
+			     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+	[CMD_EXP_DELETE] = { 1, 1, 2, 2, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+			     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+	[CMD_EXP_GET] = { 1, 1, 2, 2, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+			  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+	[CMD_EXP_FLUSH] = { 0 },
+	[CMD_EXP_EVENT] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+			    0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+	[CMD_CT_COUNT] = { 0 },
+	[CMD_EXP_COUNT] = { 0 },
+	[CMD_CT_STATS] = { 0 },
+	[CMD_EXP_STATS] = { 0 },
+	[CMD_CT_ADD] = { 3, 3, 3, 3, 1, 1, 2, 0, 0, 0, 0, 0, 0, 2, 2,
+			 0, 0, 2, 2, 0, 0, 0, 0, 2, 0, 2, 0, 2, 2, 0 },
 };
 
 /* Options whose presence turns on the template comparison (upstream's CT_COMPARISON). */
-#define CT_COMPARISON                                                                          \
-	(O(OPT_SRC) | O(OPT_DST) | O(OPT_REPL_SRC) | O(OPT_REPL_DST) | O(OPT_PROTO) |          \
-	 O(OPT_MARK) | O(OPT_SECMARK) | O(OPT_STATUS) | O(OPT_ID) | O(OPT_ZONE) |              \
-	 O(OPT_LABEL) | O(OPT_ORIG_ZONE) | O(OPT_REPL_ZONE))
+#define CT_COMPARISON \
+	(O(OPT_SRC) | O(OPT_DST) | O(OPT_REPL_SRC) | O(OPT_REPL_DST) | O(OPT_PROTO) | \
+	 O(OPT_MARK) | O(OPT_SECMARK) | O(OPT_STATUS) | O(OPT_ID) | O(OPT_ZONE) | O(OPT_LABEL) | \
+	 O(OPT_ORIG_ZONE) | O(OPT_REPL_ZONE))
 
 struct parser {
 	struct ct_parse_ctx *ctx;
@@ -155,7 +148,7 @@ struct parser {
 	char **argv;
 	struct go_long longs[MAX_LONGS];
 	size_t nlongs;
-	uint16_t merged;	/* handler indices whose options are in longs */
+	uint16_t merged; /* handler indices whose options are in longs */
 };
 
 /* ---- value parsers ---------------------------------------------------- */
@@ -331,18 +324,21 @@ static int opt_addr(struct parser *p, int key, const char *arg)
 		return ct_perr("Invalid netmask");
 
 	switch (key) {
-	case 's': case 'd':
+	case 's':
+	case 'd':
 		cmd->options |= O(dst ? OPT_DST : OPT_SRC);
 		tuple_addr(&cmd->tmpl.orig, dst, family, &a);
 		tuple_addr(&cmd->exp.master, dst, family, &a);
 		ct_set(&cmd->tmpl, CT_ORIG);
 		break;
-	case 'r': case 'q':
+	case 'r':
+	case 'q':
 		cmd->options |= O(dst ? OPT_REPL_DST : OPT_REPL_SRC);
 		tuple_addr(&cmd->tmpl.reply, dst, family, &a);
 		ct_set(&cmd->tmpl, CT_REPLY);
 		break;
-	case '[': case ']':
+	case '[':
+	case ']':
 		cmd->options |= O(dst ? OPT_TUPLE_DST : OPT_TUPLE_SRC);
 		tuple_addr(&cmd->exp.tuple, dst, family, &a);
 		break;
@@ -406,7 +402,7 @@ static int opt_nat(struct parser *p, int key, const char *arg)
 	} else {
 		port = strchr(arg, ':');
 		if (port && strchr(port + 1, ':'))
-			port = NULL;	/* an IPv6 address without a port */
+			port = NULL; /* an IPv6 address without a port */
 		else if (port)
 			snprintf(addr, sizeof(addr), "%.*s", (int)(port - arg), arg);
 	}
@@ -479,24 +475,34 @@ struct keyword {
 };
 
 static const struct keyword status_kw[] = {
-	{ "ASSURED", CT_IPS_ASSURED }, { "SEEN_REPLY", CT_IPS_SEEN_REPLY }, { "UNSET", 0 },
-	{ "FIXED_TIMEOUT", CT_IPS_FIXED_TIMEOUT }, { "EXPECTED", CT_IPS_EXPECTED },
-	{ "OFFLOAD", CT_IPS_OFFLOAD }, { "HW_OFFLOAD", CT_IPS_HW_OFFLOAD }, { NULL, 0 },
+	{ "ASSURED", CT_IPS_ASSURED },
+	{ "SEEN_REPLY", CT_IPS_SEEN_REPLY },
+	{ "UNSET", 0 },
+	{ "FIXED_TIMEOUT", CT_IPS_FIXED_TIMEOUT },
+	{ "EXPECTED", CT_IPS_EXPECTED },
+	{ "OFFLOAD", CT_IPS_OFFLOAD },
+	{ "HW_OFFLOAD", CT_IPS_HW_OFFLOAD },
+	{ NULL, 0 },
 };
 static const struct keyword event_kw[] = {
 	{ "ALL", 1 | 2 | 4 }, { "NEW", 1 }, { "UPDATES", 2 }, { "DESTROY", 4 }, { NULL, 0 },
 };
 static const struct keyword output_kw[] = {
-	{ "xml", PRINT_XML }, { "extended", PRINT_EXTENDED }, { "timestamp", PRINT_TIMESTAMP },
-	{ "id", PRINT_ID }, { "ktimestamp", PRINT_KTIMESTAMP }, { "labels", PRINT_LABELS },
-	{ "userspace", 0 }, { "save", PRINT_SAVE },
+	{ "xml", PRINT_XML },
+	{ "extended", PRINT_EXTENDED },
+	{ "timestamp", PRINT_TIMESTAMP },
+	{ "id", PRINT_ID },
+	{ "ktimestamp", PRINT_KTIMESTAMP },
+	{ "labels", PRINT_LABELS },
+	{ "userspace", 0 },
+	{ "save", PRINT_SAVE },
 	/* ctbox extension; last, so no upstream prefix changes meaning */
-	{ "json", PRINT_JSON }, { NULL, 0 },
+	{ "json", PRINT_JSON },
+	{ NULL, 0 },
 };
 
 /* One list item (a prefix of a keyword, any case). false if nothing matches. */
-static bool keyword(const char *s, size_t len, const struct keyword *kw, uint32_t *out,
-		    bool quiet)
+static bool keyword(const char *s, size_t len, const struct keyword *kw, uint32_t *out, bool quiet)
 {
 	/* SRC_NAT/DST_NAT are tested first, so "s" or "d" land here */
 	if (!strncasecmp(s, "SRC_NAT", len)) {
@@ -631,7 +637,8 @@ static int opt_command(struct parser *p, int c)
 	TRY(take_table(p, &table));
 	if (table == TABLE_DYING || table == TABLE_UNCONFIRMED) {
 		if (c != 'L')
-			return ct_perr("Can't do that command with tables `dying' and `unconfirmed'");
+			return ct_perr(
+				"Can't do that command with tables `dying' and `unconfirmed'");
 		which = CMD_CT_LIST;
 	} else {
 		which = table == TABLE_EXPECT ? cmds[i].exp : cmds[i].ct;
@@ -729,10 +736,27 @@ static int opt_one(struct parser *p, int c)
 	uint32_t v, m;
 
 	switch (c) {
-	case 'L': case 'I': case 'U': case 'D': case 'G': case 'F': case 'E':
-	case 'V': case 'h': case 'C': case 'S': case 'A':
+	case 'L':
+	case 'I':
+	case 'U':
+	case 'D':
+	case 'G':
+	case 'F':
+	case 'E':
+	case 'V':
+	case 'h':
+	case 'C':
+	case 'S':
+	case 'A':
 		return opt_command(p, c);
-	case 's': case 'd': case 'r': case 'q': case '[': case ']': case '{': case '}':
+	case 's':
+	case 'd':
+	case 'r':
+	case 'q':
+	case '[':
+	case ']':
+	case '{':
+	case '}':
 		return opt_addr(p, c, arg);
 	case 'p':
 		return opt_proto(p, arg);
@@ -763,18 +787,23 @@ static int opt_one(struct parser *p, int c)
 		if ((p->ctx->output & PRINT_SAVE) &&
 		    (p->ctx->output & (PRINT_EXTENDED | PRINT_TIMESTAMP | PRINT_ID |
 				       PRINT_KTIMESTAMP | PRINT_LABELS | PRINT_XML)))
-			return ct_oerr("cannot combine save output with any other output type, use -o save only");
+			return ct_oerr("cannot combine save output with any other output type, use "
+				       "-o save only");
 		if ((p->ctx->output & PRINT_JSON) && (p->ctx->output & (PRINT_XML | PRINT_SAVE)))
 			return ct_oerr("cannot combine json output with xml or save output");
 		return 0;
 	case 'z':
 		cmd->options |= O(OPT_ZERO);
 		return 0;
-	case 'n': case 'g': case 'j':
+	case 'n':
+	case 'g':
+	case 'j':
 		cmd->options |= O(c == 'n' ? OPT_SRC_NAT : c == 'g' ? OPT_DST_NAT : OPT_ANY_NAT);
 		arg = optional_arg(p);
 		return arg ? opt_nat(p, c, arg) : 0;
-	case 'w': case '(': case ')':
+	case 'w':
+	case '(':
+	case ')':
 		if (parse_value(arg, &v, UINT16_MAX) < 0)
 			return ct_oerr("unexpected value '%s' with -%c option", arg, c);
 		if (c == 'w') {
@@ -791,7 +820,8 @@ static int opt_one(struct parser *p, int c)
 			ct_set(&cmd->tmpl, c == '(' ? CT_ORIG : CT_REPLY);
 		}
 		return 0;
-	case 'i': case 'c':
+	case 'i':
+	case 'c':
 		if (parse_value(arg, &v, UINT32_MAX) < 0)
 			return ct_oerr("unexpected value '%s' with -%c option", arg, c);
 		if (c == 'i') {
@@ -817,7 +847,9 @@ static int opt_one(struct parser *p, int c)
 		ct_set(&cmd->tmpl, CT_MARK);
 		ct_set(&cmd->tmpl, CT_MARK_MASK);
 		return 0;
-	case 'l': case '<': case '>':
+	case 'l':
+	case '<':
+	case '>':
 		cmd->options |= O(c == 'l' ? OPT_LABEL : c == '<' ? OPT_ADD_LABEL : OPT_DEL_LABEL);
 		if ((cmd->options & (O(OPT_ADD_LABEL) | O(OPT_DEL_LABEL))) ==
 		    (O(OPT_ADD_LABEL) | O(OPT_DEL_LABEL)))
@@ -956,7 +988,7 @@ static void complete_tuple(struct ct_tuple *t, const struct ct_cmd *cmd)
 static void swap_tuple(struct ct_tuple *to, const struct ct_tuple *from)
 {
 	uint16_t zone = to->zone, keep = to->present & CT_T_ZONE;
-	struct ct_tuple icmp = *to;	/* ICMP fields are always parsed into orig: keep them */
+	struct ct_tuple icmp = *to; /* ICMP fields are always parsed into orig: keep them */
 
 	memset(to, 0, sizeof(*to));
 	to->icmp_type = icmp.icmp_type;
@@ -980,7 +1012,14 @@ static void swap_tuple(struct ct_tuple *to, const struct ct_tuple *from)
 static bool builtin_l4(int proto)
 {
 	switch (proto) {
-	case 1: case 6: case 17: case 33: case 47: case 58: case 132: case 136:
+	case 1:
+	case 6:
+	case 17:
+	case 33:
+	case 47:
+	case 58:
+	case 132:
+	case 136:
 		return true;
 	}
 	return false;
@@ -1018,8 +1057,8 @@ static void create_tuples(struct ct_cmd *cmd)
 		 * no layer-4 fields, which the kernel refuses.
 		 */
 		t->reply.l4 = 0;
-		t->reply.present &= ~(CT_T_SPORT | CT_T_DPORT | CT_T_ICMP_TYPE |
-				      CT_T_ICMP_CODE | CT_T_ICMP_ID);
+		t->reply.present &=
+			~(CT_T_SPORT | CT_T_DPORT | CT_T_ICMP_TYPE | CT_T_ICMP_CODE | CT_T_ICMP_ID);
 	}
 	if (is_icmp(cmd->proto) && t->reply.l4) {
 		/* the library derives the reply's type from the original's (echo 8 -> reply 0) */
@@ -1030,7 +1069,7 @@ static void create_tuples(struct ct_cmd *cmd)
 	ct_set(t, CT_ORIG);
 	ct_set(t, CT_REPLY);
 	if (cmd->options & O(OPT_MARK))
-		ct_unset(t, CT_MARK_MASK);	/* -I sets the value; the mask means nothing here */
+		ct_unset(t, CT_MARK_MASK); /* -I sets the value; the mask means nothing here */
 	if (cmd->snat.has_addr || cmd->snat.has_port) {
 		t->snat.l3 = cmd->snat.family ? cmd->snat.family : cmd->family;
 		t->snat.min_ip = t->snat.max_ip = cmd->snat.addr;
@@ -1078,7 +1117,7 @@ static void fill_exp(struct ct_cmd *cmd)
 		complete_tuple(&e->master, cmd);
 		complete_tuple(&e->tuple, cmd);
 		complete_tuple(&e->mask, cmd);
-		cmd->tmpl.orig = e->master;	/* same tuple, for executors that send tmpl */
+		cmd->tmpl.orig = e->master; /* same tuple, for executors that send tmpl */
 	}
 	ct_exp_set(e, CT_EXP_MASTER);
 	if (cmd->command == CMD_EXP_CREATE) {
@@ -1096,28 +1135,35 @@ static int post_checks(struct parser *p)
 	/* 1.4.9: only the listing/modifying conntrack commands default to "all families" */
 	if (cmd->family == AF_UNSPEC) {
 		switch (cmd->command) {
-		case CMD_CT_LIST: case CMD_CT_UPDATE: case CMD_CT_DELETE:
-		case CMD_CT_GET: case CMD_CT_FLUSH: case CMD_CT_EVENT:
+		case CMD_CT_LIST:
+		case CMD_CT_UPDATE:
+		case CMD_CT_DELETE:
+		case CMD_CT_GET:
+		case CMD_CT_FLUSH:
+		case CMD_CT_EVENT:
 			break;
 		default:
 			cmd->family = AF_INET;
 		}
 	}
 	TRY(resolve_labels(p));
-	if ((cmd->options & O(OPT_ANY_NAT)) &&
-	    (cmd->options & (O(OPT_SRC_NAT) | O(OPT_DST_NAT))))
+	if ((cmd->options & O(OPT_ANY_NAT)) && (cmd->options & (O(OPT_SRC_NAT) | O(OPT_DST_NAT))))
 		return ct_perr("cannot specify `--src-nat' or `--dst-nat' with `--any-nat'");
 
 	if (cmd->command == CMD_NONE) {
 		/* upstream reads past its matrix here; what it shows is "first option is illegal" */
 		for (int i = 0; i < OPT_MAX; i++)
 			if (cmd->options & O(i))
-				return ct_perr("Illegal option `--%s' with this command", optflags[i]);
+				return ct_perr("Illegal option `--%s' with this command",
+					       optflags[i]);
 		return 0;
 	}
 	/* ctbox extension: the counters and statistics commands take -o json (and nothing else). */
 	switch (cmd->command) {
-	case CMD_CT_COUNT: case CMD_EXP_COUNT: case CMD_CT_STATS: case CMD_EXP_STATS:
+	case CMD_CT_COUNT:
+	case CMD_EXP_COUNT:
+	case CMD_CT_STATS:
+	case CMD_EXP_STATS:
 		if ((cmd->options & O(OPT_OUTPUT)) && cmd->output == PRINT_JSON)
 			json_only = true;
 		break;
@@ -1125,8 +1171,8 @@ static int post_checks(struct parser *p)
 		break;
 	}
 	ret = ct_opt_check(cmd->options & ~(json_only ? O(OPT_OUTPUT) : 0), OPT_MAX,
-			   cmd_matrix[cmd->command], optflags,
-			   O(OPT_SRC) | O(OPT_DST), O(OPT_REPL_SRC) | O(OPT_REPL_DST), &partial);
+			   cmd_matrix[cmd->command], optflags, O(OPT_SRC) | O(OPT_DST),
+			   O(OPT_REPL_SRC) | O(OPT_REPL_DST), &partial);
 	if (ret > 0)
 		return ret;
 	if (ret < 0)
@@ -1217,7 +1263,9 @@ int ct_args_check(struct ct_cmd *cmd)
 			return ct_perr("Can't use -z with filtering parameters");
 		net = true;
 		break;
-	case CMD_CT_UPDATE: case CMD_CT_DELETE: case CMD_CT_EVENT:
+	case CMD_CT_UPDATE:
+	case CMD_CT_DELETE:
+	case CMD_CT_EVENT:
 		net = true;
 		break;
 	default:

@@ -39,34 +39,59 @@ enum ct_table { TABLE_CONNTRACK, TABLE_EXPECT, TABLE_DYING, TABLE_UNCONFIRMED };
 
 /* Option bits, in upstream's scan order (the order the legality check reports in). */
 enum ct_opt {
-	OPT_SRC, OPT_DST, OPT_REPL_SRC, OPT_REPL_DST, OPT_PROTO, OPT_TIMEOUT, OPT_STATUS,
-	OPT_ZERO, OPT_EVENT_MASK, OPT_TUPLE_SRC, OPT_TUPLE_DST, OPT_MASK_SRC, OPT_MASK_DST,
-	OPT_NATRANGE, OPT_MARK, OPT_ID, OPT_FAMILY, OPT_SRC_NAT, OPT_DST_NAT, OPT_OUTPUT,
-	OPT_SECMARK, OPT_BUFFERSIZE, OPT_ANY_NAT, OPT_ZONE, OPT_LABEL, OPT_ADD_LABEL,
-	OPT_DEL_LABEL, OPT_ORIG_ZONE, OPT_REPL_ZONE, OPT_LABELMAP,
+	OPT_SRC,
+	OPT_DST,
+	OPT_REPL_SRC,
+	OPT_REPL_DST,
+	OPT_PROTO,
+	OPT_TIMEOUT,
+	OPT_STATUS,
+	OPT_ZERO,
+	OPT_EVENT_MASK,
+	OPT_TUPLE_SRC,
+	OPT_TUPLE_DST,
+	OPT_MASK_SRC,
+	OPT_MASK_DST,
+	OPT_NATRANGE,
+	OPT_MARK,
+	OPT_ID,
+	OPT_FAMILY,
+	OPT_SRC_NAT,
+	OPT_DST_NAT,
+	OPT_OUTPUT,
+	OPT_SECMARK,
+	OPT_BUFFERSIZE,
+	OPT_ANY_NAT,
+	OPT_ZONE,
+	OPT_LABEL,
+	OPT_ADD_LABEL,
+	OPT_DEL_LABEL,
+	OPT_ORIG_ZONE,
+	OPT_REPL_ZONE,
+	OPT_LABELMAP,
 	OPT_MAX
 };
 
 /* A NAT filter/request from -n/-g/-j: address and/or port. */
 struct ct_natarg {
-	bool set;		/* option given */
+	bool set; /* option given */
 	bool has_addr, has_port;
 	uint8_t family;
 	union ct_addr addr;
-	uint16_t port;		/* host order */
+	uint16_t port; /* host order */
 };
 
-#define CT_LABEL_ARGS 32	/* -l / --label-add / --label-del options kept per command */
+#define CT_LABEL_ARGS 32 /* -l / --label-add / --label-del options kept per command */
 
 struct ct_proto;
 
 struct ct_cmd {
-	enum ct_command command;	/* CMD_NONE when no command was given */
+	enum ct_command command; /* CMD_NONE when no command was given */
 	enum ct_table table;
-	uint64_t options;		/* 1 << enum ct_opt */
-	uint32_t proto_options;		/* bits of the protocol handler's own options, in its order */
-	uint8_t family;			/* AF_UNSPEC, AF_INET, AF_INET6 after defaults */
-	int proto;			/* -p number, -1 if not given */
+	uint64_t options;	/* 1 << enum ct_opt */
+	uint32_t proto_options; /* bits of the protocol handler's own options, in its order */
+	uint8_t family;		/* AF_UNSPEC, AF_INET, AF_INET6 after defaults */
+	int proto;		/* -p number, -1 if not given */
 	/*
 	 * The -p handler. In -R batches it persists from an earlier line when
 	 * a line has no -p (upstream keeps it global), so h may be set while
@@ -105,30 +130,31 @@ struct ct_cmd {
 	 */
 	struct ct_exp exp;
 
-	uint32_t mark, mark_mask;	/* -m VALUE[/MASK]; mask 0xffffffff if omitted */
-	uint32_t status, status_mask;	/* -u as value/mask for the kernel filter (mask 0 -> value) */
+	uint32_t mark, mark_mask;     /* -m VALUE[/MASK]; mask 0xffffffff if omitted */
+	uint32_t status, status_mask; /* -u as value/mask for the kernel filter (mask 0 -> value) */
 	uint32_t id;
 	uint32_t secmark;
-	uint32_t timeout;		/* -t (also in tmpl.timeout) */
-	uint16_t zone;			/* -w (also in tmpl.zone) */
-	uint32_t output;		/* PRINT_* flags of core/print.h */
-	uint32_t event_mask;		/* legacy group bitmask for -E */
-	size_t bufsize;			/* -b */
-	struct ct_natarg snat, dnat;	/* -n, -g; -j sets both and OPT_ANY_NAT */
+	uint32_t timeout;	     /* -t (also in tmpl.timeout) */
+	uint16_t zone;		     /* -w (also in tmpl.zone) */
+	uint32_t output;	     /* PRINT_* flags of core/print.h */
+	uint32_t event_mask;	     /* legacy group bitmask for -E */
+	size_t bufsize;		     /* -b */
+	struct ct_natarg snat, dnat; /* -n, -g; -j sets both and OPT_ANY_NAT */
 
 	/* Labels: -l (all must be set), --label-add, --label-del (del with no names: all). */
 	uint8_t label_match[CT_LABELS_BYTES];
 	uint8_t label_add[CT_LABELS_BYTES];
 	uint8_t label_del[CT_LABELS_BYTES];
 	bool label_del_all;
-	bool label_match_impossible;	/* -l named a bit above the kernel's 128: nothing matches */
-	bool label_change_impossible;	/* --label-add/--label-del named such a bit */
-	const char *labelmap_path;	/* --labelmap, else NULL for the default */
-	struct labelmap *map;		/* loaded when labels are used or -o labels; owner: the parse context */
+	bool label_match_impossible;  /* -l named a bit above the kernel's 128: nothing matches */
+	bool label_change_impossible; /* --label-add/--label-del named such a bit */
+	const char *labelmap_path;    /* --labelmap, else NULL for the default */
+	struct labelmap
+		*map; /* loaded when labels are used or -o labels; owner: the parse context */
 
-	const char *argv0;		/* for the usage text */
-	bool batch;			/* a -R line: no summaries, zero matches are fine */
-	bool net_filter;		/* set by ct_args_check: --mask-* / CIDR match networks */
+	const char *argv0; /* for the usage text */
+	bool batch;	   /* a -R line: no summaries, zero matches are fine */
+	bool net_filter;   /* set by ct_args_check: --mask-* / CIDR match networks */
 
 	/* private to the parser: label option arguments, resolved after all options */
 	const char *label_args[3][CT_LABEL_ARGS];
@@ -146,9 +172,9 @@ enum ct_errkind { CT_OTHER_PROBLEM = 1, CT_PARAMETER_PROBLEM = 2 };
 struct ct_parse_ctx {
 	uint32_t output;
 	const struct ct_proto *h;
-	struct labelmap *map;		/* owner: ctx, freed by ct_ctx_free */
+	struct labelmap *map; /* owner: ctx, freed by ct_ctx_free */
 	bool labelmap_given;
-	bool quiet;			/* no warnings: -R's second pass re-parses lines */
+	bool quiet; /* no warnings: -R's second pass re-parses lines */
 	char labelmap_path[4096];
 };
 

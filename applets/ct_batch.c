@@ -11,8 +11,8 @@
 #include "applets/ct_batch.h"
 #include "applets/ct_run.h"
 
-#define BATCH_LINE 10240	/* upstream's fgets buffer: longer lines are split */
-#define BATCH_ARGS 255		/* argv slots per line, argv[0] included */
+#define BATCH_LINE 10240 /* upstream's fgets buffer: longer lines are split */
+#define BATCH_ARGS 255	 /* argv slots per line, argv[0] included */
 #define BATCH_ARGLEN 1024
 
 struct batch {
@@ -125,9 +125,9 @@ struct bs_chunk {
 
 struct bstore {
 	struct bs_chunk *head, *tail, *cur;
-	size_t off;			/* replay position in cur */
-	unsigned int lineno;		/* line of the last record written or replayed */
-	const char *slot[BS_SLOTS];	/* words in the chunks */
+	size_t off;		    /* replay position in cur */
+	unsigned int lineno;	    /* line of the last record written or replayed */
+	const char *slot[BS_SLOTS]; /* words in the chunks */
 };
 
 static unsigned char *put_varint(unsigned char *p, unsigned int v)
@@ -264,31 +264,50 @@ static void bs_free(struct bstore *bs)
 static const char *batch_refused(const struct ct_cmd *cmd)
 {
 	switch (cmd->command) {
-	case CMD_CT_CREATE: case CMD_CT_ADD: case CMD_CT_UPDATE:
-	case CMD_CT_DELETE: case CMD_CT_FLUSH:
+	case CMD_CT_CREATE:
+	case CMD_CT_ADD:
+	case CMD_CT_UPDATE:
+	case CMD_CT_DELETE:
+	case CMD_CT_FLUSH:
 		return NULL;
-	case CMD_CT_LIST: return "-L";
-	case CMD_CT_GET: return "-G";
-	case CMD_CT_EVENT: return "-E";
-	case CMD_VERSION: return "-V";
-	case CMD_HELP: return "-h";
-	case CMD_EXP_LIST: return "-L expect";
-	case CMD_EXP_CREATE: return "-C expect";	/* sic: upstream's table says so */
-	case CMD_EXP_DELETE: return "-D expect";
-	case CMD_EXP_GET: return "-G expect";
-	case CMD_EXP_FLUSH: return "-F expect";
-	case CMD_EXP_EVENT: return "-E expect";
-	case CMD_CT_COUNT: return "-C";
-	case CMD_EXP_COUNT: return "-C expect";
-	case CMD_CT_STATS: return "-S";
-	case CMD_EXP_STATS: return "-S expect";
-	default: return "unknown";
+	case CMD_CT_LIST:
+		return "-L";
+	case CMD_CT_GET:
+		return "-G";
+	case CMD_CT_EVENT:
+		return "-E";
+	case CMD_VERSION:
+		return "-V";
+	case CMD_HELP:
+		return "-h";
+	case CMD_EXP_LIST:
+		return "-L expect";
+	case CMD_EXP_CREATE:
+		return "-C expect"; /* sic: upstream's table says so */
+	case CMD_EXP_DELETE:
+		return "-D expect";
+	case CMD_EXP_GET:
+		return "-G expect";
+	case CMD_EXP_FLUSH:
+		return "-F expect";
+	case CMD_EXP_EVENT:
+		return "-E expect";
+	case CMD_CT_COUNT:
+		return "-C";
+	case CMD_EXP_COUNT:
+		return "-C expect";
+	case CMD_CT_STATS:
+		return "-S";
+	case CMD_EXP_STATS:
+		return "-S expect";
+	default:
+		return "unknown";
 	}
 }
 
 struct source {
 	FILE *f;
-	struct bstore *bs;	/* a pipe: pass 1 fills it, pass 2 replays it */
+	struct bstore *bs; /* a pipe: pass 1 fills it, pass 2 replays it */
 	const char *path;
 	const char *prog;
 	unsigned int lineno;
@@ -303,7 +322,7 @@ static int src_next(struct source *s, struct batch *b, bool replay)
 		return bs_next(s->bs, s->prog, b->argv, &s->lineno);
 	r = next_line(s->f, b, &s->lineno);
 	if (r < 0) {
-		s->lineno++;	/* the line that could not be read */
+		s->lineno++; /* the line that could not be read */
 		return -ct_oerr("%s: %s", s->path, errstr(-r));
 	}
 	if (!r)

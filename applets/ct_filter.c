@@ -8,10 +8,10 @@
 #define O(x) (UINT64_C(1) << (x))
 
 /* Options that switch the template comparison on (upstream's set, plus -t: see -D -t). */
-#define CMP_OPTS                                                                               \
-	(O(OPT_SRC) | O(OPT_DST) | O(OPT_REPL_SRC) | O(OPT_REPL_DST) | O(OPT_PROTO) |          \
-	 O(OPT_MARK) | O(OPT_SECMARK) | O(OPT_STATUS) | O(OPT_ID) | O(OPT_ZONE) |              \
-	 O(OPT_LABEL) | O(OPT_ORIG_ZONE) | O(OPT_REPL_ZONE) | O(OPT_TIMEOUT))
+#define CMP_OPTS \
+	(O(OPT_SRC) | O(OPT_DST) | O(OPT_REPL_SRC) | O(OPT_REPL_DST) | O(OPT_PROTO) | \
+	 O(OPT_MARK) | O(OPT_SECMARK) | O(OPT_STATUS) | O(OPT_ID) | O(OPT_ZONE) | O(OPT_LABEL) | \
+	 O(OPT_ORIG_ZONE) | O(OPT_REPL_ZONE) | O(OPT_TIMEOUT))
 
 #define ICMP_FIELDS (CT_T_ICMP_TYPE | CT_T_ICMP_CODE | CT_T_ICMP_ID)
 
@@ -34,30 +34,28 @@ static bool has_status_bit(const struct ct *ct, uint32_t bit)
 /* Entry is SNATed (address or port), as libnetfilter_conntrack decides it. */
 static bool is_snat(const struct ct *ct)
 {
-	return has_status_bit(ct, CT_IPS_SRC_NAT_DONE) &&
-	       (ct->reply.present & CT_T_DST) && (ct->orig.present & CT_T_SRC) &&
+	return has_status_bit(ct, CT_IPS_SRC_NAT_DONE) && (ct->reply.present & CT_T_DST) &&
+	       (ct->orig.present & CT_T_SRC) &&
 	       !addr_eq(ct->orig.l3, &ct->reply.dst, &ct->orig.src);
 }
 
 static bool is_spat(const struct ct *ct)
 {
-	return has_status_bit(ct, CT_IPS_SRC_NAT_DONE) &&
-	       (ct->reply.present & CT_T_DPORT) && (ct->orig.present & CT_T_SPORT) &&
-	       ct->reply.dport != ct->orig.sport;
+	return has_status_bit(ct, CT_IPS_SRC_NAT_DONE) && (ct->reply.present & CT_T_DPORT) &&
+	       (ct->orig.present & CT_T_SPORT) && ct->reply.dport != ct->orig.sport;
 }
 
 static bool is_dnat(const struct ct *ct)
 {
-	return has_status_bit(ct, CT_IPS_DST_NAT_DONE) &&
-	       (ct->reply.present & CT_T_SRC) && (ct->orig.present & CT_T_DST) &&
+	return has_status_bit(ct, CT_IPS_DST_NAT_DONE) && (ct->reply.present & CT_T_SRC) &&
+	       (ct->orig.present & CT_T_DST) &&
 	       !addr_eq(ct->orig.l3, &ct->reply.src, &ct->orig.dst);
 }
 
 static bool is_dpat(const struct ct *ct)
 {
-	return has_status_bit(ct, CT_IPS_DST_NAT_DONE) &&
-	       (ct->reply.present & CT_T_SPORT) && (ct->orig.present & CT_T_DPORT) &&
-	       ct->reply.sport != ct->orig.dport;
+	return has_status_bit(ct, CT_IPS_DST_NAT_DONE) && (ct->reply.present & CT_T_SPORT) &&
+	       (ct->orig.present & CT_T_DPORT) && ct->reply.sport != ct->orig.dport;
 }
 
 /* One NAT direction: what the reply tuple says the entry was translated to. */
@@ -150,16 +148,16 @@ static bool tuple_match(const struct ct_tuple *t, const struct ct_tuple *e, bool
 {
 	uint16_t want = t->present & ~skip;
 
-#define FIELD(bit, eq)                                          \
-	do {                                                    \
-		if (want & (bit)) {                             \
-			if (!(e->present & (bit))) {            \
-				if (strict)                     \
-					return false;           \
-			} else if (!(eq)) {                     \
-				return false;                   \
-			}                                       \
-		}                                               \
+#define FIELD(bit, eq) \
+	do { \
+		if (want & (bit)) { \
+			if (!(e->present & (bit))) { \
+				if (strict) \
+					return false; \
+			} else if (!(eq)) { \
+				return false; \
+			} \
+		} \
 	} while (0)
 
 	if (want & (CT_T_SRC | CT_T_DST)) {
@@ -221,8 +219,7 @@ static bool meta_match(const struct ct_cmd *cmd, const struct ct *ct)
 		return false;
 	if ((cmd->options & O(OPT_SECMARK)) && !secmark_match(cmd->secmark, ct))
 		return false;
-	if (ct_has(t, CT_TCP_STATE) &&
-	    (!ct_has(ct, CT_TCP_STATE) || ct->tcp.state != t->tcp.state))
+	if (ct_has(t, CT_TCP_STATE) && (!ct_has(ct, CT_TCP_STATE) || ct->tcp.state != t->tcp.state))
 		return false;
 	if (ct_has(t, CT_SCTP_STATE) &&
 	    (!ct_has(ct, CT_SCTP_STATE) || ct->sctp.state != t->sctp.state))

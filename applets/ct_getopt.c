@@ -122,7 +122,7 @@ int go_next(struct go_state *st, int argc, char **argv, const char *shorts,
 			return -1;
 		}
 		if (nonopt(argv[st->optind]))
-			return -1;	/* only reached in POSIX mode */
+			return -1; /* only reached in POSIX mode */
 		if (argv[st->optind][1] == '-')
 			return long_opt(st, argc, argv, longs);
 		st->next = argv[st->optind] + 1;

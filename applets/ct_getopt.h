@@ -9,7 +9,7 @@ enum { GO_NO_ARG, GO_REQ_ARG, GO_OPT_ARG };
 
 struct go_long {
 	const char *name;
-	int has_arg;		/* GO_* */
+	int has_arg; /* GO_* */
 	int val;
 };
 
@@ -22,11 +22,11 @@ struct go_state {
 	int optind;
 	const char *optarg;
 	int optopt;
-	int optelem;		/* argv index of the element the last option came from */
+	int optelem; /* argv index of the element the last option came from */
 	/* private */
-	const char *next;	/* rest of a bundle of short options, or NULL */
+	const char *next; /* rest of a bundle of short options, or NULL */
 	int first_nonopt, last_nonopt;
-	bool posix;		/* stop at the first non-option (POSIXLY_CORRECT) */
+	bool posix; /* stop at the first non-option (POSIXLY_CORRECT) */
 };
 
 void go_init(struct go_state *st);

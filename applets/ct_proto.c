@@ -13,8 +13,19 @@
 #include "applets/ct_proto.h"
 
 /* Option bits shared by the port-based handlers, in upstream's check order. */
-enum { P_SPORT, P_DPORT, P_RSPORT, P_RDPORT, P_MSPORT, P_MDPORT, P_STATE, P_TSPORT, P_TDPORT,
-       P_VTAG_O, P_VTAG_R };
+enum {
+	P_SPORT,
+	P_DPORT,
+	P_RSPORT,
+	P_RDPORT,
+	P_MSPORT,
+	P_MDPORT,
+	P_STATE,
+	P_TSPORT,
+	P_TDPORT,
+	P_VTAG_O,
+	P_VTAG_R
+};
 enum { U_SPORT, U_DPORT, U_RSPORT, U_RDPORT, U_MSPORT, U_MDPORT, U_TSPORT, U_TDPORT };
 enum { I_TYPE, I_CODE, I_ID };
 enum { G_SKEY, G_DKEY, G_RSKEY, G_RDKEY, G_MSKEY, G_MDKEY, G_TSKEY, G_TDKEY };
@@ -26,30 +37,34 @@ enum { G_SKEY, G_DKEY, G_RSKEY, G_RDKEY, G_MSKEY, G_MDKEY, G_TSKEY, G_TDKEY };
 #define ROW(cmd) [cmd]
 
 static const char *const tcp_names[] = {
-	"sport", "dport", "reply-port-src", "reply-port-dst", "mask-port-src", "mask-port-dst",
-	"state", "tuple-port-src", "tuple-port-dst", "orig-vtag", "reply-vtag",
+	"sport",	  "dport",	   "reply-port-src", "reply-port-dst",
+	"mask-port-src",  "mask-port-dst", "state",	     "tuple-port-src",
+	"tuple-port-dst", "orig-vtag",	   "reply-vtag",
 };
 static const char *const dccp_names[] = {
-	"sport", "dport", "reply-port-src", "reply-port-dst", "mask-port-src", "mask-port-dst",
-	"state", "tuple-port-src", "tuple-port-dst", "role",
+	"sport",	 "dport", "reply-port-src", "reply-port-dst", "mask-port-src",
+	"mask-port-dst", "state", "tuple-port-src", "tuple-port-dst", "role",
 };
 static const char *const udp_names[] = {
-	"sport", "dport", "reply-port-src", "reply-port-dst", "mask-port-src", "mask-port-dst",
-	"tuple-port-src", "tuple-port-dst",
+	"sport",	 "dport",	  "reply-port-src", "reply-port-dst",
+	"mask-port-src", "mask-port-dst", "tuple-port-src", "tuple-port-dst",
 };
 static const char *const icmp_names[] = { "icmp-type", "icmp-code", "icmp-id" };
 static const char *const icmpv6_names[] = { "icmpv6-type", "icmpv6-code", "icmpv6-id" };
 static const char *const gre_names[] = {
-	"srckey", "dstkey", "reply-key-src", "reply-key-dst", "mask-key-src", "mask-key-dst",
-	"tuple-key-src", "tuple-key-dst",
+	"srckey",	"dstkey",	"reply-key-src", "reply-key-dst",
+	"mask-key-src", "mask-key-dst", "tuple-key-src", "tuple-key-dst",
 };
 
-#define PORT_LONGS(S, D, RS, RD, MS, MD, TS, TD)                                               \
-	{ "orig-port-src", GO_REQ_ARG, S }, { "sport", GO_REQ_ARG, S },                         \
-	{ "orig-port-dst", GO_REQ_ARG, D }, { "dport", GO_REQ_ARG, D },                         \
-	{ "reply-port-src", GO_REQ_ARG, RS }, { "reply-port-dst", GO_REQ_ARG, RD },             \
-	{ "mask-port-src", GO_REQ_ARG, MS }, { "mask-port-dst", GO_REQ_ARG, MD },               \
-	{ "tuple-port-src", GO_REQ_ARG, TS }, { "tuple-port-dst", GO_REQ_ARG, TD }
+#define PORT_LONGS(S, D, RS, RD, MS, MD, TS, TD) \
+	{ "orig-port-src", GO_REQ_ARG, S }, { "sport", GO_REQ_ARG, S }, \
+		{ "orig-port-dst", GO_REQ_ARG, D }, { "dport", GO_REQ_ARG, D }, \
+		{ "reply-port-src", GO_REQ_ARG, RS }, { "reply-port-dst", GO_REQ_ARG, RD }, \
+		{ "mask-port-src", GO_REQ_ARG, MS }, { "mask-port-dst", GO_REQ_ARG, MD }, \
+		{ "tuple-port-src", GO_REQ_ARG, TS }, \
+	{ \
+		"tuple-port-dst", GO_REQ_ARG, TD \
+	}
 
 static const struct go_long tcp_longs[] = {
 	PORT_LONGS(P_SPORT, P_DPORT, P_RSPORT, P_RDPORT, P_MSPORT, P_MDPORT, P_TSPORT, P_TDPORT),
@@ -86,26 +101,48 @@ static const struct go_long icmpv6_longs[] = {
 	{ NULL, 0, 0 },
 };
 static const struct go_long gre_longs[] = {
-	{ "orig-key-src", GO_REQ_ARG, G_SKEY }, { "srckey", GO_REQ_ARG, G_SKEY },
-	{ "orig-key-dst", GO_REQ_ARG, G_DKEY }, { "dstkey", GO_REQ_ARG, G_DKEY },
-	{ "reply-key-src", GO_REQ_ARG, G_RSKEY }, { "reply-key-dst", GO_REQ_ARG, G_RDKEY },
-	{ "mask-key-src", GO_REQ_ARG, G_MSKEY }, { "mask-key-dst", GO_REQ_ARG, G_MDKEY },
-	{ "tuple-key-src", GO_REQ_ARG, G_TSKEY }, { "tuple-key-dst", GO_REQ_ARG, G_TDKEY },
+	{ "orig-key-src", GO_REQ_ARG, G_SKEY },
+	{ "srckey", GO_REQ_ARG, G_SKEY },
+	{ "orig-key-dst", GO_REQ_ARG, G_DKEY },
+	{ "dstkey", GO_REQ_ARG, G_DKEY },
+	{ "reply-key-src", GO_REQ_ARG, G_RSKEY },
+	{ "reply-key-dst", GO_REQ_ARG, G_RDKEY },
+	{ "mask-key-src", GO_REQ_ARG, G_MSKEY },
+	{ "mask-key-dst", GO_REQ_ARG, G_MDKEY },
+	{ "tuple-key-src", GO_REQ_ARG, G_TSKEY },
+	{ "tuple-key-dst", GO_REQ_ARG, G_TDKEY },
 	{ NULL, 0, 0 },
 };
 static const struct go_long no_longs[] = { { NULL, 0, 0 } };
 
 /* tcp: sport dport rsport rdport msport mdport state tsport tdport */
-#define TCP_FILTER { 2, 2, 2, 2, 0, 0, 2, 0, 0 }
-#define TCP_CREATE { 3, 3, 3, 3, 0, 0, 1, 0, 0 }
-#define TCP_EXPNEW { 1, 1, 0, 0, 1, 1, 0, 1, 1 }
-#define TCP_EXPGET { 1, 1, 1, 1, 0, 0, 0, 0, 0 }
+#define TCP_FILTER \
+	{ \
+		2, 2, 2, 2, 0, 0, 2, 0, 0 \
+	}
+#define TCP_CREATE \
+	{ \
+		3, 3, 3, 3, 0, 0, 1, 0, 0 \
+	}
+#define TCP_EXPNEW \
+	{ \
+		1, 1, 0, 0, 1, 1, 0, 1, 1 \
+	}
+#define TCP_EXPGET \
+	{ \
+		1, 1, 1, 1, 0, 0, 0, 0, 0 \
+	}
 static const uint8_t tcp_matrix[CT_NCOMMANDS][CT_PROTO_MAXOPT] = {
-	ROW(CMD_CT_LIST) = TCP_FILTER, ROW(CMD_CT_CREATE) = TCP_CREATE,
-	ROW(CMD_CT_UPDATE) = TCP_FILTER, ROW(CMD_CT_DELETE) = TCP_FILTER,
-	ROW(CMD_CT_GET) = { 3, 3, 3, 3, 0, 0, 2, 0, 0 }, ROW(CMD_CT_EVENT) = TCP_FILTER,
-	ROW(CMD_EXP_CREATE) = TCP_EXPNEW, ROW(CMD_EXP_DELETE) = TCP_EXPGET,
-	ROW(CMD_EXP_GET) = TCP_EXPGET, ROW(CMD_CT_ADD) = TCP_CREATE,
+	ROW(CMD_CT_LIST) = TCP_FILTER,
+	ROW(CMD_CT_CREATE) = TCP_CREATE,
+	ROW(CMD_CT_UPDATE) = TCP_FILTER,
+	ROW(CMD_CT_DELETE) = TCP_FILTER,
+	ROW(CMD_CT_GET) = { 3, 3, 3, 3, 0, 0, 2, 0, 0 },
+	ROW(CMD_CT_EVENT) = TCP_FILTER,
+	ROW(CMD_EXP_CREATE) = TCP_EXPNEW,
+	ROW(CMD_EXP_DELETE) = TCP_EXPGET,
+	ROW(CMD_EXP_GET) = TCP_EXPGET,
+	ROW(CMD_CT_ADD) = TCP_CREATE,
 };
 
 /* sctp: tcp's columns + orig-vtag reply-vtag */
@@ -117,7 +154,8 @@ static const uint8_t sctp_matrix[CT_NCOMMANDS][CT_PROTO_MAXOPT] = {
 	ROW(CMD_CT_GET) = { 3, 3, 3, 3, 0, 0, 2, 0, 0, 2, 2 },
 	ROW(CMD_CT_EVENT) = { 2, 2, 2, 2, 0, 0, 2, 0, 0, 0, 0 },
 	ROW(CMD_EXP_CREATE) = { 1, 1, 0, 0, 1, 1, 0, 1, 1, 1, 1 },
-	ROW(CMD_EXP_DELETE) = TCP_EXPGET, ROW(CMD_EXP_GET) = TCP_EXPGET,
+	ROW(CMD_EXP_DELETE) = TCP_EXPGET,
+	ROW(CMD_EXP_GET) = TCP_EXPGET,
 	ROW(CMD_CT_ADD) = { 3, 3, 3, 3, 0, 0, 1, 0, 0, 1, 1 },
 };
 
@@ -125,83 +163,120 @@ static const uint8_t sctp_matrix[CT_NCOMMANDS][CT_PROTO_MAXOPT] = {
 static const uint8_t dccp_matrix[CT_NCOMMANDS][CT_PROTO_MAXOPT] = {
 	ROW(CMD_CT_LIST) = TCP_FILTER,
 	ROW(CMD_CT_CREATE) = { 3, 3, 3, 3, 0, 0, 1, 0, 0, 1 },
-	ROW(CMD_CT_UPDATE) = TCP_FILTER, ROW(CMD_CT_DELETE) = TCP_FILTER,
-	ROW(CMD_CT_GET) = { 3, 3, 3, 3, 0, 0, 2, 0, 0, 0 }, ROW(CMD_CT_EVENT) = TCP_FILTER,
+	ROW(CMD_CT_UPDATE) = TCP_FILTER,
+	ROW(CMD_CT_DELETE) = TCP_FILTER,
+	ROW(CMD_CT_GET) = { 3, 3, 3, 3, 0, 0, 2, 0, 0, 0 },
+	ROW(CMD_CT_EVENT) = TCP_FILTER,
 	ROW(CMD_EXP_CREATE) = { 1, 1, 0, 0, 1, 1, 0, 1, 1, 1 },
-	ROW(CMD_EXP_DELETE) = TCP_EXPGET, ROW(CMD_EXP_GET) = TCP_EXPGET,
+	ROW(CMD_EXP_DELETE) = TCP_EXPGET,
+	ROW(CMD_EXP_GET) = TCP_EXPGET,
 	ROW(CMD_CT_ADD) = { 3, 3, 3, 3, 0, 0, 1, 0, 0, 1 },
 };
 
 /* udp, udplite: sport dport rsport rdport msport mdport tsport tdport */
-#define UDP_FILTER { 2, 2, 2, 2, 0, 0, 0, 0 }
-#define UDP_CREATE { 3, 3, 3, 3, 0, 0, 0, 0 }
-#define UDP_EXPGET { 1, 1, 1, 1, 0, 0, 0, 0 }
+#define UDP_FILTER \
+	{ \
+		2, 2, 2, 2, 0, 0, 0, 0 \
+	}
+#define UDP_CREATE \
+	{ \
+		3, 3, 3, 3, 0, 0, 0, 0 \
+	}
+#define UDP_EXPGET \
+	{ \
+		1, 1, 1, 1, 0, 0, 0, 0 \
+	}
 static const uint8_t udp_matrix[CT_NCOMMANDS][CT_PROTO_MAXOPT] = {
-	ROW(CMD_CT_LIST) = UDP_FILTER, ROW(CMD_CT_CREATE) = UDP_CREATE,
-	ROW(CMD_CT_UPDATE) = UDP_FILTER, ROW(CMD_CT_DELETE) = UDP_FILTER,
-	ROW(CMD_CT_GET) = UDP_CREATE, ROW(CMD_CT_EVENT) = UDP_FILTER,
+	ROW(CMD_CT_LIST) = UDP_FILTER,
+	ROW(CMD_CT_CREATE) = UDP_CREATE,
+	ROW(CMD_CT_UPDATE) = UDP_FILTER,
+	ROW(CMD_CT_DELETE) = UDP_FILTER,
+	ROW(CMD_CT_GET) = UDP_CREATE,
+	ROW(CMD_CT_EVENT) = UDP_FILTER,
 	ROW(CMD_EXP_CREATE) = { 1, 1, 0, 0, 1, 1, 1, 1 },
-	ROW(CMD_EXP_DELETE) = UDP_EXPGET, ROW(CMD_EXP_GET) = UDP_EXPGET,
+	ROW(CMD_EXP_DELETE) = UDP_EXPGET,
+	ROW(CMD_EXP_GET) = UDP_EXPGET,
 	ROW(CMD_CT_ADD) = UDP_CREATE,
 };
 
 static const uint8_t icmp_matrix[CT_NCOMMANDS][CT_PROTO_MAXOPT] = {
-	ROW(CMD_CT_LIST) = { 2, 2, 2 }, ROW(CMD_CT_CREATE) = { 1, 1, 2 },
+	ROW(CMD_CT_LIST) = { 2, 2, 2 },	  ROW(CMD_CT_CREATE) = { 1, 1, 2 },
 	ROW(CMD_CT_UPDATE) = { 2, 2, 2 }, ROW(CMD_CT_DELETE) = { 2, 2, 2 },
-	ROW(CMD_CT_GET) = { 1, 1, 2 }, ROW(CMD_CT_EVENT) = { 2, 2, 2 },
+	ROW(CMD_CT_GET) = { 1, 1, 2 },	  ROW(CMD_CT_EVENT) = { 2, 2, 2 },
 	ROW(CMD_CT_ADD) = { 1, 1, 2 },
 };
 
 static const uint8_t gre_matrix[CT_NCOMMANDS][CT_PROTO_MAXOPT] = {
-	ROW(CMD_CT_LIST) = UDP_FILTER, ROW(CMD_CT_CREATE) = UDP_CREATE,
-	ROW(CMD_CT_UPDATE) = UDP_FILTER, ROW(CMD_CT_DELETE) = UDP_FILTER,
-	ROW(CMD_CT_GET) = UDP_CREATE, ROW(CMD_CT_EVENT) = UDP_FILTER,
+	ROW(CMD_CT_LIST) = UDP_FILTER,
+	ROW(CMD_CT_CREATE) = UDP_CREATE,
+	ROW(CMD_CT_UPDATE) = UDP_FILTER,
+	ROW(CMD_CT_DELETE) = UDP_FILTER,
+	ROW(CMD_CT_GET) = UDP_CREATE,
+	ROW(CMD_CT_EVENT) = UDP_FILTER,
 	ROW(CMD_EXP_CREATE) = { 1, 1, 1, 1, 1, 1, 1, 1 },
-	ROW(CMD_EXP_DELETE) = UDP_EXPGET, ROW(CMD_EXP_GET) = UDP_EXPGET,
+	ROW(CMD_EXP_DELETE) = UDP_EXPGET,
+	ROW(CMD_EXP_GET) = UDP_EXPGET,
 	ROW(CMD_CT_ADD) = UDP_CREATE,
 };
 
-#define PORT_HELP                                                                              \
-	"  --orig-port-src\t\toriginal source port", "  --orig-port-dst\t\toriginal destination port", \
-	"  --reply-port-src\t\treply source port", "  --reply-port-dst\t\treply destination port", \
-	"  --mask-port-src\t\tmask source port", "  --mask-port-dst\t\tmask destination port",    \
-	"  --tuple-port-src\t\texpectation tuple src port",                                     \
-	"  --tuple-port-src\t\texpectation tuple dst port"
+#define PORT_HELP \
+	"  --orig-port-src\t\toriginal source port", \
+		"  --orig-port-dst\t\toriginal destination port", \
+		"  --reply-port-src\t\treply source port", \
+		"  --reply-port-dst\t\treply destination port", \
+		"  --mask-port-src\t\tmask source port", \
+		"  --mask-port-dst\t\tmask destination port", \
+		"  --tuple-port-src\t\texpectation tuple src port", \
+		"  --tuple-port-src\t\texpectation tuple dst port"
 
-static const char *const tcp_help[] = { PORT_HELP, "  --state\t\t\tTCP state, fe. ESTABLISHED", NULL };
+static const char *const tcp_help[] = { PORT_HELP, "  --state\t\t\tTCP state, fe. ESTABLISHED",
+					NULL };
 static const char *const udp_help[] = { PORT_HELP, NULL };
 static const char *const sctp_help[] = {
-	PORT_HELP, "  --state\t\t\tSCTP state, fe. ESTABLISHED",
-	"  --orig-vtag\t\toriginal verification tag", "  --reply-vtag\t\treply verification tag", NULL,
+	PORT_HELP,
+	"  --state\t\t\tSCTP state, fe. ESTABLISHED",
+	"  --orig-vtag\t\toriginal verification tag",
+	"  --reply-vtag\t\treply verification tag",
+	NULL,
 };
-static const char *const dccp_help[] = { PORT_HELP, "  --state\t\t\tDCCP state, fe. RESPOND", NULL };
+static const char *const dccp_help[] = { PORT_HELP, "  --state\t\t\tDCCP state, fe. RESPOND",
+					 NULL };
 static const char *const icmp_help[] = {
-	"  --icmp-type\t\t\ticmp type", "  --icmp-code\t\t\ticmp code", "  --icmp-id\t\t\ticmp id", NULL,
+	"  --icmp-type\t\t\ticmp type",
+	"  --icmp-code\t\t\ticmp code",
+	"  --icmp-id\t\t\ticmp id",
+	NULL,
 };
 static const char *const icmpv6_help[] = {
-	"  --icmpv6-type\t\t\ticmpv6 type", "  --icmpv6-code\t\t\ticmpv6 code",
-	"  --icmpv6-id\t\t\ticmpv6 id", NULL,
+	"  --icmpv6-type\t\t\ticmpv6 type",
+	"  --icmpv6-code\t\t\ticmpv6 code",
+	"  --icmpv6-id\t\t\ticmpv6 id",
+	NULL,
 };
 static const char *const gre_help[] = {
-	"  --orig-key-src\t\toriginal source key", "  --orig-key-dst\t\toriginal destination key",
-	"  --reply-key-src\t\treply source key", "  --reply-key-dst\t\treply destination key",
-	"  --mask-key-src\t\tmask source key", "  --mask-key-dst\t\tmask destination key",
+	"  --orig-key-src\t\toriginal source key",
+	"  --orig-key-dst\t\toriginal destination key",
+	"  --reply-key-src\t\treply source key",
+	"  --reply-key-dst\t\treply destination key",
+	"  --mask-key-src\t\tmask source key",
+	"  --mask-key-dst\t\tmask destination key",
 	"  --tuple-key-src\t\texpectation tuple src key",
-	"  --tuple-key-src\t\texpectation tuple dst key", NULL,
+	"  --tuple-key-src\t\texpectation tuple dst key",
+	NULL,
 };
 static const char *const generic_help[] = { "  no options (unsupported)", NULL };
 
 static const char *const tcp_states[] = {
-	"NONE", "SYN_SENT", "SYN_RECV", "ESTABLISHED", "FIN_WAIT", "CLOSE_WAIT", "LAST_ACK",
-	"TIME_WAIT", "CLOSE", "SYN_SENT2",
+	"NONE",	      "SYN_SENT", "SYN_RECV",  "ESTABLISHED", "FIN_WAIT",
+	"CLOSE_WAIT", "LAST_ACK", "TIME_WAIT", "CLOSE",	      "SYN_SENT2",
 };
 static const char *const sctp_states[] = {
-	"NONE", "CLOSED", "COOKIE_WAIT", "COOKIE_ECHOED", "ESTABLISHED", "SHUTDOWN_SENT",
-	"SHUTDOWN_RECD", "SHUTDOWN_ACK_SENT",
+	"NONE",	       "CLOSED",	"COOKIE_WAIT",	 "COOKIE_ECHOED",
+	"ESTABLISHED", "SHUTDOWN_SENT", "SHUTDOWN_RECD", "SHUTDOWN_ACK_SENT",
 };
 static const char *const dccp_states[] = {
-	"NONE", "REQUEST", "RESPOND", "PARTOPEN", "OPEN", "CLOSEREQ", "CLOSING", "TIMEWAIT",
-	"IGNORE", "INVALID",
+	"NONE",	    "REQUEST", "RESPOND",  "PARTOPEN", "OPEN",
+	"CLOSEREQ", "CLOSING", "TIMEWAIT", "IGNORE",   "INVALID",
 };
 
 static int state_index(const char *const *names, int n, const char *arg)
@@ -232,15 +307,18 @@ static void store_port(struct ct_cmd *cmd, int which, uint16_t v)
 	uint8_t l4 = (uint8_t)cmd->proto;
 
 	switch (which) {
-	case 0: case 1:
+	case 0:
+	case 1:
 		set_port(&cmd->tmpl.orig, l4, which == 1, v);
 		ct_set(&cmd->tmpl, CT_ORIG);
 		break;
-	case 2: case 3:
+	case 2:
+	case 3:
 		set_port(&cmd->tmpl.reply, l4, which == 3, v);
 		ct_set(&cmd->tmpl, CT_REPLY);
 		break;
-	case 4: case 5:
+	case 4:
+	case 5:
 		set_port(&cmd->exp.mask, l4, which == 5, v);
 		break;
 	/* 6, 7: the expected tuple's ports */
@@ -260,8 +338,8 @@ static int port_slot(int bit)
 	return bit < (int)sizeof(slot) ? slot[bit] : -1;
 }
 
-static int tcplike_parse(struct ct_cmd *cmd, int bit, const char *arg,
-			 const char *const *states, int nstates, const char *what)
+static int tcplike_parse(struct ct_cmd *cmd, int bit, const char *arg, const char *const *states,
+			 int nstates, const char *what)
 {
 	int slot = port_slot(bit);
 	int st;
@@ -450,8 +528,8 @@ const struct ct_proto *ct_proto_at(int index)
 	return index >= 0 && (size_t)index < NPROTOS ? &protos[index] : NULL;
 }
 
-int ct_opt_check(uint64_t have, int n, const uint8_t *row, const char *const *names,
-		 uint64_t pair0, uint64_t pair1, int *partial)
+int ct_opt_check(uint64_t have, int n, const uint8_t *row, const char *const *names, uint64_t pair0,
+		 uint64_t pair1, int *partial)
 {
 	bool special = false;
 
@@ -460,8 +538,9 @@ int ct_opt_check(uint64_t have, int n, const uint8_t *row, const char *const *na
 
 		if (!(have & (UINT64_C(1) << i))) {
 			if (v == 1)
-				return ct_perr("You need to supply the `--%s' option for this command",
-					       names[i]);
+				return ct_perr(
+					"You need to supply the `--%s' option for this command",
+					names[i]);
 		} else if (v == 0) {
 			return ct_perr("Illegal option `--%s' with this command", names[i]);
 		}

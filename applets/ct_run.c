@@ -19,7 +19,7 @@
 #include "proto/ctnl.h"
 
 #ifndef ENOTSUPP
-#define ENOTSUPP 524	/* kernel-internal errno that ctnetlink can leak */
+#define ENOTSUPP 524 /* kernel-internal errno that ctnetlink can leak */
 #endif
 
 static int batch_mode;
@@ -120,7 +120,7 @@ static uint32_t tuple_filter_flags(const struct ct_tuple *t, uint8_t family, int
 		if (t->present & CT_T_DPORT)
 			fl |= CTNL_FF_PROTO_DST_PORT;
 		break;
-	/*
+		/*
 	 * ICMP fields stay in userspace: the kernel validates a filter's ICMP
 	 * type as if it were a tuple to invert and refuses most types.
 	 */
@@ -164,8 +164,8 @@ void ct_kernel_filter(const struct ct_cmd *cmd, uint8_t family, struct ctnl_filt
 		return;
 	f->orig = cmd->tmpl.orig;
 	f->reply = cmd->tmpl.reply;
-	f->orig_flags = tuple_filter_flags(&f->orig, family,
-					   cmd->options & ((1ULL << OPT_MASK_SRC) | (1ULL << OPT_MASK_DST)));
+	f->orig_flags = tuple_filter_flags(
+		&f->orig, family, cmd->options & ((1ULL << OPT_MASK_SRC) | (1ULL << OPT_MASK_DST)));
 	f->reply_flags = tuple_filter_flags(&f->reply, family, 0);
 	if (f->orig_flags || f->reply_flags)
 		f->flags |= CTNL_F_TUPLE;

@@ -13,14 +13,14 @@ struct nl;
 
 /* Per-run state: the sockets and the stdout buffer. */
 struct ct_ctx {
-	struct nl *nl;		/* main socket, opened before parsing (upstream order) */
-	struct nl *mod;		/* second socket for per-entry changes during a dump, lazy */
+	struct nl *nl;	/* main socket, opened before parsing (upstream order) */
+	struct nl *mod; /* second socket for per-entry changes during a dump, lazy */
 	struct out out;
-	unsigned int count;	/* entries processed, for the summary line */
-	int xml_open;		/* xml header printed */
-	int batch;		/* -R: no summaries, zero matches are fine */
+	unsigned int count; /* entries processed, for the summary line */
+	int xml_open;	    /* xml header printed */
+	int batch;	    /* -R: no summaries, zero matches are fine */
 	struct print_opts po;
-	char *nlbuf;		/* request buffer, NLBUF_SIZE bytes */
+	char *nlbuf; /* request buffer, NLBUF_SIZE bytes */
 };
 
 #define NLBUF_SIZE 8192
@@ -50,10 +50,10 @@ void ct_run_batch_mode(int on);
 /* Upstream's -U selection (NAT, labels, network, id, then loose tuple compare). */
 bool ct_filter_match_update(const struct ct_cmd *cmd, const struct ct *ct);
 
-int ct_run_modify(struct ct_cmd *cmd, struct ct_ctx *c);	/* -I -A -U */
-int ct_run_delete(struct ct_cmd *cmd, struct ct_ctx *c);	/* -D */
-int ct_run_event(struct ct_cmd *cmd, struct ct_ctx *c);		/* -E */
-int ct_run_expect(struct ct_cmd *cmd, struct ct_ctx *c);	/* every expect-table command */
+int ct_run_modify(struct ct_cmd *cmd, struct ct_ctx *c); /* -I -A -U */
+int ct_run_delete(struct ct_cmd *cmd, struct ct_ctx *c); /* -D */
+int ct_run_event(struct ct_cmd *cmd, struct ct_ctx *c);	 /* -E */
+int ct_run_expect(struct ct_cmd *cmd, struct ct_ctx *c); /* every expect-table command */
 /*
  * Fill a kernel dump filter for -L/-D from the command for a dump of family
  * (tuple filters need one): a superset of the userspace filter.

@@ -53,19 +53,20 @@ struct del_state {
 	struct ct_cmd *cmd;
 	struct ct_ctx *c;
 	struct print_opts po;
-	int quiet;		/* entries were listed already: delete without printing */
-	unsigned int bad;	/* malformed dump messages (main thread) */
+	int quiet;	  /* entries were listed already: delete without printing */
+	unsigned int bad; /* malformed dump messages (main thread) */
 	unsigned int nslots;
-	unsigned int limit;	/* entries in the batch being filled: DEL_FIRST doubling up to DEL_BATCH */
+	unsigned int
+		limit; /* entries in the batch being filled: DEL_FIRST doubling up to DEL_BATCH */
 	int threaded;
-	int stopped;		/* a fatal error reached the main thread: stop filling */
+	int stopped; /* a fatal error reached the main thread: stop filling */
 	/* Shared with the worker, under lock; slots[head % nslots] is the main thread's. */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	unsigned int head;	/* batches handed over */
-	unsigned int tail;	/* batches done */
+	unsigned int head; /* batches handed over */
+	unsigned int tail; /* batches done */
 	int closing;
-	int err;		/* first fatal per-entry error; stops everything */
+	int err; /* first fatal per-entry error; stops everything */
 	pthread_t worker;
 	struct del_batch slots[];
 };
@@ -271,12 +272,12 @@ static int del_flush_exact(const struct ct_cmd *cmd)
 	const uint64_t ok = OPTB(OPT_SRC) | OPTB(OPT_DST) | OPTB(OPT_REPL_SRC) |
 			    OPTB(OPT_REPL_DST) | OPTB(OPT_PROTO) | OPTB(OPT_MARK) |
 			    OPTB(OPT_FAMILY) | OPTB(OPT_OUTPUT) | OPTB(OPT_ZONE);
-	const uint64_t addrs = OPTB(OPT_SRC) | OPTB(OPT_DST) | OPTB(OPT_REPL_SRC) |
-			       OPTB(OPT_REPL_DST);
+	const uint64_t addrs =
+		OPTB(OPT_SRC) | OPTB(OPT_DST) | OPTB(OPT_REPL_SRC) | OPTB(OPT_REPL_DST);
 	const uint64_t meta = (UINT64_C(1) << CT_TCP_STATE) | (UINT64_C(1) << CT_SCTP_STATE) |
 			      (UINT64_C(1) << CT_SCTP_VTAG_ORIG) |
-			      (UINT64_C(1) << CT_SCTP_VTAG_REPLY) |
-			      (UINT64_C(1) << CT_DCCP_STATE) | (UINT64_C(1) << CT_DCCP_ROLE);
+			      (UINT64_C(1) << CT_SCTP_VTAG_REPLY) | (UINT64_C(1) << CT_DCCP_STATE) |
+			      (UINT64_C(1) << CT_DCCP_ROLE);
 	const struct ct_tuple *t[2] = { &cmd->tmpl.orig, &cmd->tmpl.reply };
 
 	if (ct_kfilter_off() || (cmd->options & ~ok) || (cmd->tmpl.present & meta))
@@ -284,9 +285,9 @@ static int del_flush_exact(const struct ct_cmd *cmd)
 	if ((cmd->options & addrs) && cmd->family != AF_INET)
 		return 0;
 	for (int i = 0; i < 2; i++) {
-		uint16_t extra = t[i]->present & (uint16_t)~(CT_T_SRC | CT_T_DST | CT_T_PROTO);
+		uint16_t extra = t[i]->present & (uint16_t) ~(CT_T_SRC | CT_T_DST | CT_T_PROTO);
 
-		if (extra & (uint16_t)~(CT_T_SPORT | CT_T_DPORT))
+		if (extra & (uint16_t) ~(CT_T_SPORT | CT_T_DPORT))
 			return 0;
 		if (extra && t[i]->l4 != 6 && t[i]->l4 != 17)
 			return 0;
@@ -299,7 +300,7 @@ struct show_state {
 	struct ct_ctx *c;
 	struct print_opts *po;
 	unsigned int bad;
-	unsigned int wider;	/* entries the kernel's filter passed and ours did not */
+	unsigned int wider; /* entries the kernel's filter passed and ours did not */
 };
 
 static int show_cb(const struct nlmsghdr *nlh, void *arg)
@@ -346,7 +347,8 @@ static int del_by_flush(struct del_state *ds)
 	int len, r;
 
 	ct_kernel_filter(cmd, cmd->family, &f, 0);
-	len = ctnl_build_dump(c->nlbuf, NLBUF_SIZE, CTNL_MSG_CT_GET, cmd->family, nl_seq(c->nl), &f);
+	len = ctnl_build_dump(c->nlbuf, NLBUF_SIZE, CTNL_MSG_CT_GET, cmd->family, nl_seq(c->nl),
+			      &f);
 	r = len < 0 ? len : nl_talk(c->nl, c->nlbuf, show_cb, &s);
 	ds->bad = s.bad;
 	/* Nothing is deleted unless every line could be written. */

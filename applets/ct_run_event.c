@@ -226,7 +226,8 @@ static void ev_overrun(struct nl *ev, size_t *rcvbuf, unsigned long *drops_seen)
 int ct_run_event(struct ct_cmd *cmd, struct ct_ctx *c)
 {
 	struct ev_state s = { .cmd = cmd, .c = c };
-	uint32_t groups = (cmd->options & (1ULL << OPT_EVENT_MASK)) ? cmd->event_mask : EV_GROUPS_ALL;
+	uint32_t groups =
+		(cmd->options & (1ULL << OPT_EVENT_MASK)) ? cmd->event_mask : EV_GROUPS_ALL;
 	size_t rcvbuf = EV_RCVBUF_DEFAULT, actual;
 	unsigned long drops_seen = 0;
 	struct sigaction sa;
@@ -243,7 +244,8 @@ int ct_run_event(struct ct_cmd *cmd, struct ct_ctx *c)
 		/* Upstream sets this on its request socket, where it does nothing; this is the one that fills up. */
 		rcvbuf = cmd->bufsize;
 		if (!nl_set_rcvbuf(ev, rcvbuf, &actual))
-			fprintf(stderr, "NOTICE: Netlink socket buffer size has been set to %zu bytes.\n",
+			fprintf(stderr,
+				"NOTICE: Netlink socket buffer size has been set to %zu bytes.\n",
 				actual);
 	} else {
 		nl_set_rcvbuf(ev, rcvbuf, NULL);
@@ -269,7 +271,8 @@ int ct_run_event(struct ct_cmd *cmd, struct ct_ctx *c)
 			continue;
 		if (r < 0) {
 			out_flush(&c->out);
-			ct_err(CT_OTHER_PROBLEM, "failed to received netlink event: %s", errstr(-r));
+			ct_err(CT_OTHER_PROBLEM, "failed to received netlink event: %s",
+			       errstr(-r));
 			ret = 1;
 			break;
 		}

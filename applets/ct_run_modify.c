@@ -51,7 +51,7 @@ static int run_create(struct ct_cmd *cmd, struct ct_ctx *c)
 		return ct_fail(c, r, cmd->command);
 	if (!c->batch)
 		ct_summary(1, cmd->command == CMD_CT_CREATE ? "flow entries have been created."
-							     : "flow entries have been added.");
+							    : "flow entries have been added.");
 	return 0;
 }
 
@@ -217,8 +217,8 @@ static int upd_cb(const struct nlmsghdr *nlh, void *arg)
 	}
 	if (!upd_build(s->cmd, &e, &u))
 		return 0;
-	len = ctnl_build_ct(buf, sizeof(buf), CTNL_MSG_CT_NEW, NLM_F_ACK, e.orig.l3,
-			    nl_seq(c->mod), &u);
+	len = ctnl_build_ct(buf, sizeof(buf), CTNL_MSG_CT_NEW, NLM_F_ACK, e.orig.l3, nl_seq(c->mod),
+			    &u);
 	r = len < 0 ? len : nl_talk(c->mod, buf, NULL, NULL);
 	/*
 	 * ENOENT: gone since the dump. ENOSPC (an entry without a label area:
@@ -259,7 +259,8 @@ static int run_update(struct ct_cmd *cmd, struct ct_ctx *c)
 	if (ct_open_mod(c) < 0)
 		return ct_fail(c, -errno, cmd->command);
 	memset(&f, 0, sizeof(f));
-	len = ctnl_build_dump(c->nlbuf, NLBUF_SIZE, CTNL_MSG_CT_GET, cmd->family, nl_seq(c->nl), &f);
+	len = ctnl_build_dump(c->nlbuf, NLBUF_SIZE, CTNL_MSG_CT_GET, cmd->family, nl_seq(c->nl),
+			      &f);
 	if (len < 0)
 		return ct_fail(c, len, cmd->command);
 	r = nl_talk(c->nl, c->nlbuf, upd_cb, &s);

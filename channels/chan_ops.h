@@ -18,15 +18,15 @@ union chan_sa {
 
 /* A datagram backend's state, embedded in the channel layer's link (no allocation). */
 struct chan_sock {
-	int rx, tx;		/* receive socket (bound), send socket (unbound) */
-	socklen_t dlen;		/* length of dst */
-	union chan_sa dst;	/* where every datagram goes */
-	int peer_only;		/* accept datagrams from dst's address only (UDP) */
+	int rx, tx;	   /* receive socket (bound), send socket (unbound) */
+	socklen_t dlen;	   /* length of dst */
+	union chan_sa dst; /* where every datagram goes */
+	int peer_only;	   /* accept datagrams from dst's address only (UDP) */
 };
 
 struct chan_ops {
-	const char *name;	/* "UDP" / "multicast": the -s traffic block prefix */
-	unsigned int overhead;	/* IP + transport header allowance: send buffer = MTU - overhead */
+	const char *name;      /* "UDP" / "multicast": the -s traffic block prefix */
+	unsigned int overhead; /* IP + transport header allowance: send buffer = MTU - overhead */
 	/*
 	 * Open both sockets for one link; ifindex is its Interface's. Both are
 	 * non-blocking and close-on-exec. Returns 0, or -errno with nothing

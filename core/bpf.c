@@ -13,10 +13,10 @@
 #include "core/cfg.h"
 #include "proto/ctnl.h"
 
-#define ATTRS 20	/* NLMSG_HDRLEN + struct nfgenmsg: the first attribute */
-#define TYPE_OFF 4	/* nlmsg_type */
+#define ATTRS 20   /* NLMSG_HDRLEN + struct nfgenmsg: the first attribute */
+#define TYPE_OFF 4 /* nlmsg_type */
 #define ACCEPT 0xffffffffu
-#define M_L4 0		/* scratch words */
+#define M_L4 0 /* scratch words */
 #define M_IP 1
 
 /*
@@ -28,14 +28,14 @@
  */
 struct gen {
 	struct sock_filter *p;
-	unsigned int max, n;	/* written so far: p[max - n .. max - 1]; n > max = overflow */
-	unsigned int tramp[4][2];	/* recent trampolines: {target, label}, shared while in reach */
+	unsigned int max, n;	  /* written so far: p[max - n .. max - 1]; n > max = overflow */
+	unsigned int tramp[4][2]; /* recent trampolines: {target, label}, shared while in reach */
 };
 
 static void put(struct gen *g, uint16_t code, uint32_t k, unsigned int jt, unsigned int jf)
 {
 	if (g->n < g->max)
-		g->p[g->max - g->n - 1] = (struct sock_filter){code, (uint8_t)jt, (uint8_t)jf, k};
+		g->p[g->max - g->n - 1] = (struct sock_filter){ code, (uint8_t)jt, (uint8_t)jf, k };
 	g->n++;
 }
 
@@ -88,7 +88,7 @@ static void find(struct gen *g, const uint8_t *path, unsigned int n, unsigned in
 /* Forward: A = the original l4 protocol; 0 if absent, as the parser leaves ct->orig.l4. */
 static void l4(struct gen *g)
 {
-	static const uint8_t path[] = {CTA_TUPLE_ORIG, CTA_TUPLE_PROTO, CTA_PROTO_NUM};
+	static const uint8_t path[] = { CTA_TUPLE_ORIG, CTA_TUPLE_PROTO, CTA_PROTO_NUM };
 	unsigned int done = g->n;
 
 	op(g, BPF_LD | BPF_B | BPF_IND, 4);
@@ -171,7 +171,7 @@ static void nets6(struct gen *g, const struct cfg_filter *f, unsigned int hit, u
 			op(g, BPF_LD | BPF_W | BPF_IND, 4 + 4 * (uint32_t)w);
 			to = g->n;
 		}
-		if (to == hit)	/* ::/0 */
+		if (to == hit) /* ::/0 */
 			go(g, hit);
 		next = g->n;
 	}
@@ -186,8 +186,8 @@ static void nets6(struct gen *g, const struct cfg_filter *f, unsigned int hit, u
 static void addrs(struct gen *g, const struct cfg_filter *f, unsigned int hit, unsigned int miss,
 		  unsigned int nodecide)
 {
-	static const uint8_t orig[] = {CTA_TUPLE_ORIG, CTA_TUPLE_IP};
-	uint8_t reply[] = {CTA_TUPLE_REPLY, CTA_TUPLE_IP, 0};
+	static const uint8_t orig[] = { CTA_TUPLE_ORIG, CTA_TUPLE_IP };
+	uint8_t reply[] = { CTA_TUPLE_REPLY, CTA_TUPLE_IP, 0 };
 	unsigned int entry[2], next = nodecide;
 
 	for (int v6 = 1; v6 >= 0; v6--) {
@@ -229,7 +229,7 @@ static uint32_t msg_type(uint8_t msg)
 
 static int gen(const struct cfg_filter *f, struct sock_filter *prog, unsigned int max, bool addr)
 {
-	struct gen g = {.p = prog, .max = max};
+	struct gen g = { .p = prog, .max = max };
 	unsigned int drop, acc, next;
 	bool keep_l4 = f->has_proto && f->has_state;
 
@@ -238,9 +238,9 @@ static int gen(const struct cfg_filter *f, struct sock_filter *prog, unsigned in
 	op(&g, BPF_RET | BPF_K, ACCEPT);
 	acc = next = g.n;
 	if (f->has_state) {
-		static const uint8_t path[] = {CTA_PROTOINFO, CTA_PROTOINFO_TCP,
-					       CTA_PROTOINFO_TCP_STATE};
-		uint8_t st[2] = {(uint8_t)f->tcp_states, (uint8_t)(f->tcp_states >> 8)};
+		static const uint8_t path[] = { CTA_PROTOINFO, CTA_PROTOINFO_TCP,
+						CTA_PROTOINFO_TCP_STATE };
+		uint8_t st[2] = { (uint8_t)f->tcp_states, (uint8_t)(f->tcp_states >> 8) };
 		unsigned int skip = next;
 
 		in_set(&g, st, 16, f->state_ignore ? drop : next, f->state_ignore ? next : drop);

@@ -20,13 +20,13 @@
 struct cache {
 	size_t recsize, keylen;
 	uint32_t hashsize, limit;
-	uint32_t *bucket;	/* id of the first record, 0 = empty */
-	uint32_t *next;		/* per id: next in its chain (or in the free list) */
-	uint8_t *tag;		/* per id: top byte of its key's hash */
+	uint32_t *bucket; /* id of the first record, 0 = empty */
+	uint32_t *next;	  /* per id: next in its chain (or in the free list) */
+	uint8_t *tag;	  /* per id: top byte of its key's hash */
 	char **chunk;
 	uint32_t nchunks, chunk_cap;
-	uint32_t next_id;	/* ids below it were handed out once */
-	uint32_t free_head;	/* free list through next[] */
+	uint32_t next_id;   /* ids below it were handed out once */
+	uint32_t free_head; /* free list through next[] */
 	struct cache_stats st;
 };
 

@@ -10,15 +10,15 @@
 /* Object states, as conntrackd names them. */
 enum cache_state {
 	CACHE_FREE,
-	CACHE_NEW,	/* added, never updated */
-	CACHE_ALIVE,	/* updated at least once */
-	CACHE_DEAD,	/* deleted, kept while the sync engine still needs it */
+	CACHE_NEW,   /* added, never updated */
+	CACHE_ALIVE, /* updated at least once */
+	CACHE_DEAD,  /* deleted, kept while the sync engine still needs it */
 };
 
 /* Record flags. */
 enum {
-	CACHE_F_HASHED = 1 << 0,	/* linked in the hash: cache_find can see it */
-	CACHE_F_QUEUED = 1 << 1,	/* the sync engine holds a reference */
+	CACHE_F_HASHED = 1 << 0, /* linked in the hash: cache_find can see it */
+	CACHE_F_QUEUED = 1 << 1, /* the sync engine holds a reference */
 };
 
 /*
@@ -26,19 +26,19 @@ enum {
  * then the record's own fields: the cache knows only this much.
  */
 struct cache_rec {
-	uint32_t hash;		/* the key's hash (the cache's own) */
-	uint32_t lifetime;	/* creation time (time(NULL)) */
+	uint32_t hash;	   /* the key's hash (the cache's own) */
+	uint32_t lifetime; /* creation time (time(NULL)) */
 	uint32_t lastupdate;
-	uint8_t state;		/* enum cache_state */
-	uint8_t flags;		/* CACHE_F_* */
-	uint16_t aux;		/* for the record type's own use */
+	uint8_t state; /* enum cache_state */
+	uint8_t flags; /* CACHE_F_* */
+	uint16_t aux;  /* for the record type's own use */
 };
 
 /* Counters as conntrackd -s and -s cache print them. */
 struct cache_stats {
-	uint32_t objects;	/* allocated records, dead ones included */
-	uint32_t active;	/* records not dead */
-	uint32_t hashed;	/* records in the hash */
+	uint32_t objects; /* allocated records, dead ones included */
+	uint32_t active;  /* records not dead */
+	uint32_t hashed;  /* records in the hash */
 	uint32_t add_ok, add_fail, add_nomem, add_nospace;
 	uint32_t upd_ok, upd_fail, upd_notfound;
 	uint32_t del_ok, del_fail, del_notfound;

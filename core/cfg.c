@@ -474,7 +474,7 @@ static void chan_addr(struct ps *ps, int ctx, int k)
 	struct cfg_chan *ch = &ps->ch;
 	bool v6 = k == K_IPV6_ADDR || k == K_IPV6_DEST || k == K_IPV6_IFACE;
 	int fam = v6 ? AF_INET6 : AF_INET;
-	union ct_addr a = {0};
+	union ct_addr a = { 0 };
 
 	if (k == K_IPV6_IFACE) {
 		/* the only option upstream did not count against the link limit */
@@ -514,7 +514,7 @@ static void chan_addr(struct ps *ps, int ctx, int k)
 
 static void channel(struct ps *ps, int k)
 {
-	static const char names[][10] = {"Multicast", "UDP", "TCP"};
+	static const char names[][10] = { "Multicast", "UDP", "TCP" };
 	struct cfg *c = ps->c;
 	struct cfg_chan *ch = &ps->ch;
 	int line = ps->kline, type = k - K_MCAST;
@@ -567,7 +567,7 @@ static void channel(struct ps *ps, int k)
 static int proto_number(const char *name)
 {
 	static const char extra[] = "sctp\0dccp\0udplite\0";
-	static const unsigned char extra_num[] = {IPPROTO_SCTP, IPPROTO_DCCP, IPPROTO_UDPLITE};
+	static const unsigned char extra_num[] = { IPPROTO_SCTP, IPPROTO_DCCP, IPPROTO_UDPLITE };
 	struct protoent *pe = getprotobyname(name);
 	char low[64];
 	size_t i;
@@ -611,7 +611,7 @@ static void filter_addr(struct ps *ps, int k)
 	struct cfg_filter *f = &ps->c->filter;
 	bool v6 = k == K_IPV6_ADDR;
 	unsigned int max = v6 ? 128 : 32, cidr = max;
-	struct cfg_net n = {.family = v6 ? AF_INET6 : AF_INET};
+	struct cfg_net n = { .family = v6 ? AF_INET6 : AF_INET };
 	const char *slash;
 	int alen;
 
@@ -1029,15 +1029,15 @@ int cfg_parse(struct cfg *c, const char *text, size_t len, cfg_msg_fn msg, void 
 	      size_t errlen)
 {
 	struct ps ps = {
-	    .c = c,
-	    .p = text,
-	    .end = text + len,
-	    .line = 1,
-	    .msg = msg,
-	    .arg = arg,
-	    .err = err,
-	    .errlen = errlen,
-	    .ret = -EINVAL,
+		.c = c,
+		.p = text,
+		.end = text + len,
+		.line = 1,
+		.msg = msg,
+		.arg = arg,
+		.err = err,
+		.errlen = errlen,
+		.ret = -EINVAL,
 	};
 
 	defaults(c);

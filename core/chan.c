@@ -19,14 +19,14 @@ struct link {
 	struct chan_sock sk;
 	struct chan_stats st;
 	unsigned int ifindex;
-	size_t size, len;	/* send buffer: capacity (MTU - overhead) and bytes pending */
+	size_t size, len; /* send buffer: capacity (MTU - overhead) and bytes pending */
 	uint8_t *buf;
 	char ifname[CFG_IFNAME_MAX];
 };
 
 struct chan {
 	const struct chan_ops *ops;
-	struct mnl_socket *mon;	/* RTMGRP_LINK; its fd also serves the interface ioctls */
+	struct mnl_socket *mon; /* RTMGRP_LINK; its fd also serves the interface ioctls */
 	unsigned int n, cur;
 	struct link link[CFG_MAX_CHANNELS];
 };
@@ -297,12 +297,11 @@ int chan_link_event(struct chan *c, int *switched, int *none)
 static void print_block(struct out *o, const struct chan_stats *s)
 {
 	static const char lab[6][14] = {
-		" Bytes sent ", " Bytes recv\n", " Pckts sent ",
-		" Pckts recv\n", " Error send ", " Error recv\n\n",
+		" Bytes sent ",	 " Bytes recv\n", " Pckts sent ",
+		" Pckts recv\n", " Error send ",  " Error recv\n\n",
 	};
 	const uint64_t v[6] = {
-		s->bytes_sent, s->bytes_recv, s->pkts_sent,
-		s->pkts_recv, s->err_send, s->err_recv,
+		s->bytes_sent, s->bytes_recv, s->pkts_sent, s->pkts_recv, s->err_send, s->err_recv,
 	};
 	char d[20];
 	unsigned int i;
@@ -334,8 +333,9 @@ void chan_print_links(const struct chan *c, struct out *o)
 		out_str(o, c->ops->name);
 		out_str(o, " traffic device=");
 		out_str(o, c->link[i].ifname);
-		out_str(o, !(f & IFF_UP) ? " status=DOWN" :
-			   f & IFF_RUNNING ? " status=RUNNING" : " status=NO-CARRIER");
+		out_str(o, !(f & IFF_UP)     ? " status=DOWN"
+			   : f & IFF_RUNNING ? " status=RUNNING"
+					     : " status=NO-CARRIER");
 		out_str(o, i == c->cur ? " role=ACTIVE:\n" : " role=BACKUP:\n");
 		print_block(o, &c->link[i].st);
 	}

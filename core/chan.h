@@ -14,10 +14,10 @@ struct chan;
 
 /* Per-link counters as conntrackd -s prints them. */
 struct chan_stats {
-	uint64_t bytes_sent, bytes_recv;	/* payload bytes */
-	uint64_t pkts_sent, pkts_recv;		/* datagrams */
+	uint64_t bytes_sent, bytes_recv; /* payload bytes */
+	uint64_t pkts_sent, pkts_recv;	 /* datagrams */
 	uint64_t err_send, err_recv;
-	uint64_t rejected;			/* UDP datagrams from a non-peer address */
+	uint64_t rejected; /* UDP datagrams from a non-peer address */
 };
 
 /*

@@ -121,7 +121,8 @@ static int lock_take(struct daemon *d, const char *path, const char *sock)
 			errno = EEXIST;
 		} else if (fd >= 0) {
 			log_msg(&d->log, LOG_LVL_WARN,
-				"lockfile `%s' is stale (no daemon holds it), taking it over", path);
+				"lockfile `%s' is stale (no daemon holds it), taking it over",
+				path);
 		}
 	}
 	if (fd < 0) {
@@ -196,7 +197,8 @@ static void reap(struct daemon *d)
 		case SIGSEGV:
 			d->st.child_segv++;
 			log_msg(&d->log, LOG_LVL_ERROR,
-				"child process (pid=%u) has aborted, received signal SIGSEGV (crashed)",
+				"child process (pid=%u) has aborted, received signal SIGSEGV "
+				"(crashed)",
 				(unsigned int)pid);
 			break;
 		case SIGINT:
@@ -204,12 +206,14 @@ static void reap(struct daemon *d)
 		case SIGKILL:
 			d->st.child_termsig++;
 			log_msg(&d->log, LOG_LVL_ERROR,
-				"child process (pid=%u) has aborted, received termination signal (%u)",
+				"child process (pid=%u) has aborted, received termination signal "
+				"(%u)",
 				(unsigned int)pid, (unsigned int)WTERMSIG(status));
 			break;
 		default:
-			log_msg(&d->log, LOG_LVL_NOTICE, "child process (pid=%u) received signal (%u)",
-				(unsigned int)pid, (unsigned int)WTERMSIG(status));
+			log_msg(&d->log, LOG_LVL_NOTICE,
+				"child process (pid=%u) received signal (%u)", (unsigned int)pid,
+				(unsigned int)WTERMSIG(status));
 		}
 	}
 	if (pid < 0 && errno != ECHILD)
@@ -550,8 +554,10 @@ static bool rttime_unlimited(struct daemon *d)
 	if (!setrlimit(RLIMIT_RTTIME, &rl) || getrlimit(RLIMIT_RTTIME, &rl) < 0 ||
 	    rl.rlim_max == RLIM_INFINITY)
 		return true;
-	log_msg(&d->log, LOG_LVL_WARN, "real-time CPU time is limited to %lu us (RLIMIT_RTTIME): "
-		"staying with the default scheduler", (unsigned long)rl.rlim_max);
+	log_msg(&d->log, LOG_LVL_WARN,
+		"real-time CPU time is limited to %lu us (RLIMIT_RTTIME): "
+		"staying with the default scheduler",
+		(unsigned long)rl.rlim_max);
 	return false;
 }
 
@@ -563,8 +569,9 @@ static void setup_sched(struct daemon *d)
 		log_msg(&d->log, LOG_LVL_WARN, "Nice %d failed: %s", c->nice, errstr(errno));
 	if (c->sched != CFG_SCHED_DEFAULT) {
 		struct sched_param p = { .sched_priority = c->sched_prio };
-		int pol = c->sched == CFG_SCHED_RR ? SCHED_RR :
-			  c->sched == CFG_SCHED_FIFO ? SCHED_FIFO : SCHED_OTHER;
+		int pol = c->sched == CFG_SCHED_RR     ? SCHED_RR
+			  : c->sched == CFG_SCHED_FIFO ? SCHED_FIFO
+						       : SCHED_OTHER;
 
 		if (pol == SCHED_OTHER)
 			p.sched_priority = 0;
@@ -601,7 +608,8 @@ static int setup_events(struct daemon *d)
 		if (kern_set_evbuf(&d->kern, EVBUF_DEFAULT) == 0)
 			log_msg(&d->log, LOG_LVL_NOTICE,
 				"NetlinkBufferSize is not set: using %zu bytes, growing up to %u "
-				"on overruns", d->kern.evbuf, EVBUF_GROW_MAX);
+				"on overruns",
+				d->kern.evbuf, EVBUF_GROW_MAX);
 	} else {
 		log_msg(&d->log, LOG_LVL_NOTICE,
 			"NetlinkBufferSize is either not set or is greater than "
@@ -618,10 +626,12 @@ static int setup_events(struct daemon *d)
 		if (r < 0)
 			log_msg(&d->log, LOG_LVL_ERROR, "cannot set event filtering: %s",
 				r == -ENOSPC ? "too many addresses for a BPF program" : errstr(-r));
-		log_msg(&d->log, LOG_LVL_NOTICE, r ? "using user-space event filtering" :
-			"using kernel-space event filtering");
+		log_msg(&d->log, LOG_LVL_NOTICE,
+			r ? "using user-space event filtering"
+			  : "using kernel-space event filtering");
 		if (!r && !d->kfilter)
-			log_msg(&d->log, LOG_LVL_NOTICE, "too many addresses for a BPF program: "
+			log_msg(&d->log, LOG_LVL_NOTICE,
+				"too many addresses for a BPF program: "
 				"the Address filter stays in user space");
 	}
 	return loop_add(d->loop, nl_fd(d->kern.ev), on_events, d);
@@ -832,7 +842,8 @@ int daemon_run(const struct cfg *cfg, bool background)
 	ret = 0;
 	goto out;
 fail:
-	log_msg(&d->log, LOG_LVL_ERROR, "conntrackd cannot start, please review your configuration");
+	log_msg(&d->log, LOG_LVL_ERROR,
+		"conntrackd cannot start, please review your configuration");
 out:
 	shutdown_all(d, sock, owner);
 out_log:

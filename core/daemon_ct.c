@@ -27,7 +27,7 @@
 #define BATCH_MAX 256
 /* Entries committed per loop iteration: peers and events are served in between. */
 #define COMMIT_STEP 8192
-#define BE_LIBERAL 0x08	/* IP_CT_TCP_FLAG_BE_LIBERAL */
+#define BE_LIBERAL 0x08 /* IP_CT_TCP_FLAG_BE_LIBERAL */
 /* Commits this big stop listening to events while they run (see dct_commit). */
 #define MUTE_MIN 4096
 
@@ -56,7 +56,8 @@ int dct_init(struct daemon *d)
 	const struct cfg *c = d->cfg;
 	bool sync = c->mode == CFG_MODE_SYNC;
 
-	d->ct_int = cache_new(sizeof(struct flow), sizeof(struct flow_key), c->hashsize, c->hashlimit);
+	d->ct_int =
+		cache_new(sizeof(struct flow), sizeof(struct flow_key), c->hashsize, c->hashlimit);
 	if (!d->ct_int)
 		return -ENOMEM;
 	if (sync && !c->disable_external_cache) {
@@ -302,8 +303,8 @@ static void ct_destroy(struct daemon *d, const struct ct *ct, bool send)
 
 /* ---- expectations ---- */
 
-static uint32_t exp_update(struct daemon *d, struct cache *c, const struct ct_exp *e,
-			   bool replace, bool send)
+static uint32_t exp_update(struct daemon *d, struct cache *c, const struct ct_exp *e, bool replace,
+			   bool send)
 {
 	struct flow_exp_key k;
 	uint32_t id;
@@ -380,9 +381,9 @@ static bool sane(struct daemon *d, const struct ct *ct)
 		return false;
 	}
 	if ((ct->orig.present & (CT_T_SRC | CT_T_DST)) != (CT_T_SRC | CT_T_DST)) {
-		log_msg(&d->log, LOG_LVL_ERROR, l3 == 2 ?
-			"missing IPv4 address. You forgot to load nf_conntrack_ipv4?" :
-			"missing IPv6 address. You forgot to load nf_conntrack_ipv6?");
+		log_msg(&d->log, LOG_LVL_ERROR,
+			l3 == 2 ? "missing IPv4 address. You forgot to load nf_conntrack_ipv4?"
+				: "missing IPv6 address. You forgot to load nf_conntrack_ipv6?");
 		return false;
 	}
 	return true;
@@ -467,7 +468,8 @@ int dct_events(struct daemon *d)
 		d->evbuf_warned = true;
 		log_msg(&d->log, LOG_LVL_WARN,
 			"netlink event socket buffer size cannot be doubled further since it will "
-			"exceed NetlinkBufferSizeMaxGrowth. We are likely to be losing events, this "
+			"exceed NetlinkBufferSizeMaxGrowth. We are likely to be losing events, "
+			"this "
 			"may lead to unsynchronized replicas. Please, consider increasing netlink "
 			"socket buffer size via NetlinkBufferSize and NetlinkBufferSizeMaxGrowth "
 			"clauses in conntrackd.conf");
@@ -597,8 +599,9 @@ void dct_async_readable(struct daemon *d)
 		sweep(d);
 	if (r != 1 || d->resync_again) {
 		d->resync_again = false;
-		dct_schedule_resync(d, r == 1 && d->cfg->overrun_resync > 0 ?
-				    (unsigned int)d->cfg->overrun_resync : 1);
+		dct_schedule_resync(d, r == 1 && d->cfg->overrun_resync > 0
+					       ? (unsigned int)d->cfg->overrun_resync
+					       : 1);
 	}
 }
 
@@ -696,13 +699,17 @@ void dct_flush_kernel(struct daemon *d, bool ct, bool exp, bool scheduled)
 			return;
 	}
 	if (ct)
-		log_msg(&d->log, LOG_LVL_NOTICE, scheduled ? "flushing kernel conntrack table (scheduled)" :
-			"flushing kernel conntrack table");
+		log_msg(&d->log, LOG_LVL_NOTICE,
+			scheduled ? "flushing kernel conntrack table (scheduled)"
+				  : "flushing kernel conntrack table");
 	if (exp)
 		log_msg(&d->log, LOG_LVL_NOTICE, "flushing kernel expect table");
 	d->st.flush_kernel++;
-	daemon_fork(d, CHILD_FLUSH, ct && exp ? flush_both_child : ct ? flush_ct_child :
-		    flush_exp_child, -1, 0);
+	daemon_fork(d, CHILD_FLUSH,
+		    ct && exp ? flush_both_child
+		    : ct      ? flush_ct_child
+			      : flush_exp_child,
+		    -1, 0);
 }
 
 /* ---- cache flushes ---- */
@@ -757,7 +764,8 @@ void dct_print_flow(struct daemon *d, struct out *o, struct cache *c, uint32_t i
 		if (external && (d->sync_mode & CFG_SYNC_ALARM)) {
 			long left = (long)d->cfg->cache_timeout - (long)(now_s() - r->lastupdate);
 
-			n = snprintf(suffix, sizeof(suffix), "[expires in %lds] ", left < 0 ? 0 : left);
+			n = snprintf(suffix, sizeof(suffix), "[expires in %lds] ",
+				     left < 0 ? 0 : left);
 		}
 		snprintf(suffix + n, sizeof(suffix) - (size_t)n, "[active since %lus]",
 			 (unsigned long)(now_s() - r->lifetime));
@@ -855,12 +863,13 @@ static void commit_prepare(struct daemon *d, struct ct *ct, const struct cache_r
 	const struct cfg *c = d->cfg;
 	long t;
 
-	ct->present &= ~((UINT64_C(1) << CT_ID) | (UINT64_C(1) << CT_USE) |
-			 (UINT64_C(1) << CT_TS_START));
+	ct->present &=
+		~((UINT64_C(1) << CT_ID) | (UINT64_C(1) << CT_USE) | (UINT64_C(1) << CT_TS_START));
 	if (c->commit_timeout) {
 		ct->timeout = c->commit_timeout;
 	} else {
-		t = ct_has(ct, CT_TIMEOUT) ? (long)ct->timeout - (long)(now_s() - r->lastupdate) : -1;
+		t = ct_has(ct, CT_TIMEOUT) ? (long)ct->timeout - (long)(now_s() - r->lastupdate)
+					   : -1;
 		ct->timeout = t < 0 ? 60 : (uint32_t)t;
 	}
 	ct_set(ct, CT_TIMEOUT);
@@ -871,7 +880,12 @@ static void commit_prepare(struct daemon *d, struct ct *ct, const struct cache_r
 	 * them with zero ports (the kernel refuses those protocols without).
 	 */
 	switch (ct->orig.l4) {
-	case 6: case 17: case 33: case 47: case 132: case 136:
+	case 6:
+	case 17:
+	case 33:
+	case 47:
+	case 132:
+	case 136:
 		ct->orig.present |= CT_T_SPORT | CT_T_DPORT;
 	}
 	ct_tuple_invert(&ct->reply, &ct->orig);
@@ -903,7 +917,7 @@ struct commit_round {
 	struct daemon *d;
 	uint32_t retry[BATCH_MAX];
 	unsigned int nretry;
-	bool second;	/* the delete-and-create round */
+	bool second; /* the delete-and-create round */
 };
 
 static bool commit_get(struct daemon *d, uint32_t id, struct ct *ct, struct ct_exp *e)
@@ -927,8 +941,7 @@ static bool commit_get(struct daemon *d, uint32_t id, struct ct *ct, struct ct_e
 	return true;
 }
 
-static int commit_queue(struct daemon *d, uint16_t msg, uint16_t flags, uint32_t id,
-			uint32_t token)
+static int commit_queue(struct daemon *d, uint16_t msg, uint16_t flags, uint32_t id, uint32_t token)
 {
 	struct ct ct;
 	struct ct_exp e;
@@ -1003,11 +1016,14 @@ static void commit_finish_cache(struct daemon *d)
 		sec--;
 		usec += 1000000;
 	}
-	log_msg(&d->log, LOG_LVL_NOTICE, d->commit.exp ? "Committed %u new expectations" :
-		"Committed %u new entries", d->commit.ok);
+	log_msg(&d->log, LOG_LVL_NOTICE,
+		d->commit.exp ? "Committed %u new expectations" : "Committed %u new entries",
+		d->commit.ok);
 	if (d->commit.fail)
-		log_msg(&d->log, LOG_LVL_NOTICE, d->commit.exp ? "%u expectations can't be committed" :
-			"%u entries can't be committed", d->commit.fail);
+		log_msg(&d->log, LOG_LVL_NOTICE,
+			d->commit.exp ? "%u expectations can't be committed"
+				      : "%u entries can't be committed",
+			d->commit.fail);
 	log_msg(&d->log, LOG_LVL_NOTICE, "commit has taken %ld.%06ld seconds", sec, usec);
 }
 
@@ -1098,8 +1114,10 @@ void dct_commit(struct daemon *d, int client, bool ct, bool exp)
 			close(client);
 		return;
 	}
-	log_msg(&d->log, LOG_LVL_NOTICE, ct && exp ? "committing all external caches" :
-		ct ? "committing conntrack cache" : "committing expectation cache");
+	log_msg(&d->log, LOG_LVL_NOTICE,
+		ct && exp ? "committing all external caches"
+		: ct	  ? "committing conntrack cache"
+			  : "committing expectation cache");
 	/* With DisableExternalCache there is nothing held back to commit. */
 	if (!d->ct_ext || (!ct && !d->exp_ext)) {
 		if (client >= 0)
@@ -1118,8 +1136,7 @@ void dct_commit(struct daemon *d, int client, bool ct, bool exp)
 	 * own socket (2N over existing entries) and us read them, all on the
 	 * fail-over's critical path: stop listening for the commit's length.
 	 */
-	if (!d->bypass && cache_cstats(d->ct_ext)->hashed >= MUTE_MIN &&
-	    !kern_mute(&d->kern, true))
+	if (!d->bypass && cache_cstats(d->ct_ext)->hashed >= MUTE_MIN && !kern_mute(&d->kern, true))
 		cm->muted = d->kern.ev != NULL;
 	loop_timer_arm(&d->t_commit, loop_now());
 }
@@ -1168,14 +1185,15 @@ static void inject(struct daemon *d, int type, const struct ct *in, const struct
 		in = &ct;
 	}
 	switch (type % 3) {
-	case 0:	/* NEW */
+	case 0: /* NEW */
 		err = inject_one(d, mnew, NLM_F_CREATE | NLM_F_EXCL, in, ein);
 		if (err == -EEXIST) {
 			inject_one(d, mdel, 0, in, ein);
 			err = inject_one(d, mnew, NLM_F_CREATE | NLM_F_EXCL, in, ein);
 			if (err)
 				log_msg(&d->log, LOG_LVL_WARN,
-					"could not add new %s entry, even when deleting it first: %s",
+					"could not add new %s entry, even when deleting it first: "
+					"%s",
 					w, errstr(-err));
 		} else if (err) {
 			log_msg(&d->log, LOG_LVL_WARN, "could not add new %s entry: %s", w,
@@ -1184,26 +1202,28 @@ static void inject(struct daemon *d, int type, const struct ct *in, const struct
 		d->st.inj_add += !err;
 		d->st.inj_add_fail += !!err;
 		return;
-	case 1:	/* UPD */
+	case 1: /* UPD */
 		err = inject_one(d, mnew, 0, in, ein);
 		if (err == -ENOENT) {
 			err = inject_one(d, mnew, NLM_F_CREATE | NLM_F_EXCL, in, ein);
 			if (err)
 				log_msg(&d->log, LOG_LVL_WARN,
-					"could not update %s entry, even if creating it instead: %s",
+					"could not update %s entry, even if creating it instead: "
+					"%s",
 					w, errstr(-err));
 		} else if (err) {
 			inject_one(d, mdel, 0, in, ein);
 			err = inject_one(d, mnew, NLM_F_CREATE | NLM_F_EXCL, in, ein);
 			if (err)
 				log_msg(&d->log, LOG_LVL_WARN,
-					"could not update %s entry, even when deleting it first: %s",
+					"could not update %s entry, even when deleting it first: "
+					"%s",
 					w, errstr(-err));
 		}
 		d->st.inj_upd += !err;
 		d->st.inj_upd_fail += !!err;
 		return;
-	default:	/* DEL */
+	default: /* DEL */
 		err = inject_one(d, mdel, 0, in, ein);
 		if (err && err != -ENOENT)
 			log_msg(&d->log, LOG_LVL_WARN, "could not destroy %s entry: %s", w,
@@ -1228,7 +1248,7 @@ void dct_ext_ct(struct daemon *d, int type, const struct ct *ct)
 		return;
 	}
 	id = cache_find(c, &k);
-	if (type == 2) {	/* DEL */
+	if (type == 2) { /* DEL */
 		if (!id) {
 			cache_stats(c)->del_fail++;
 			cache_stats(c)->del_notfound++;
@@ -1238,7 +1258,7 @@ void dct_ext_ct(struct daemon *d, int type, const struct ct *ct)
 		cache_put(c, id);
 		return;
 	}
-	if (id && type == 0) {	/* NEW replaces */
+	if (id && type == 0) { /* NEW replaces */
 		flow_clear(flow_of(c, id));
 		cache_put(c, id);
 		id = 0;

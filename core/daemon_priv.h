@@ -35,7 +35,7 @@ struct daemon_stats {
 	uint64_t overrun, flush_kernel, resync_kernel;
 	uint64_t child_failed, child_segv, child_termsig;
 	uint64_t select_failed, wait_failed, local_read_failed, local_unknown;
-	uint64_t bytes, packets;	/* traffic processed: counters of destroyed flows */
+	uint64_t bytes, packets; /* traffic processed: counters of destroyed flows */
 	/* external inject (DisableExternalCache) and internal bypass (DisableInternalCache) */
 	uint64_t inj_add, inj_add_fail, inj_upd, inj_upd_fail, inj_del, inj_del_fail;
 	uint64_t byp_new, byp_upd, byp_del;
@@ -50,12 +50,12 @@ struct net_stats {
 /* A running commit of the external cache, stepped from the loop. */
 struct commit {
 	bool active;
-	bool exp_next;		/* the expectation cache follows (ALL_COMMIT) */
-	bool exp;		/* committing expectations now */
-	int pass;		/* 1: masters, 2: related entries */
-	uint32_t cursor;	/* last id handed out */
-	int client;		/* fd answered when done, -1 if none */
-	bool muted;		/* the event socket left its groups for the commit */
+	bool exp_next;	 /* the expectation cache follows (ALL_COMMIT) */
+	bool exp;	 /* committing expectations now */
+	int pass;	 /* 1: masters, 2: related entries */
+	uint32_t cursor; /* last id handed out */
+	int client;	 /* fd answered when done, -1 if none */
+	bool muted;	 /* the event socket left its groups for the commit */
 	uint32_t ok, fail;
 	struct timespec start;
 };
@@ -63,36 +63,36 @@ struct commit {
 struct daemon {
 	const struct cfg *cfg;
 	struct log log;
-	struct log stats_log;	/* Stats { LogFile, Syslog }: destroyed flows */
+	struct log stats_log; /* Stats { LogFile, Syslog }: destroyed flows */
 	struct loop *loop;
 	struct kern kern;
 	int ctl_fd, sig_fd, lock_fd, notify_fd;
 	bool stop;
 	bool foreground;
-	unsigned int sync_mode;	/* CFG_SYNC_* in force, 0 outside sync mode */
+	unsigned int sync_mode; /* CFG_SYNC_* in force, 0 outside sync mode */
 	bool bypass;		/* DisableInternalCache: records live only until sent */
 	bool kfilter;		/* the event socket's BPF program applies the whole Filter */
 	time_t start;
 
-	struct cache *ct_int, *ct_ext;	/* struct flow records */
-	struct cache *exp_int, *exp_ext;	/* struct flow_exp records; NULL without ExpectationSync */
-	uint16_t gen;		/* resync generation, stamped in records' h.aux */
+	struct cache *ct_int, *ct_ext;	 /* struct flow records */
+	struct cache *exp_int, *exp_ext; /* struct flow_exp records; NULL without ExpectationSync */
+	uint16_t gen;			 /* resync generation, stamped in records' h.aux */
 
 	struct daemon_stats st;
 	struct net_stats net;
 	size_t evbuf_max;
 	bool evbuf_warned;
-	bool resyncing;		/* an asynchronous dump runs on kern.async */
-	bool resync_again;	/* events were lost during the running resync */
-	bool resync_quiet;	/* the running resync updates the cache without sending */
+	bool resyncing;	   /* an asynchronous dump runs on kern.async */
+	bool resync_again; /* events were lost during the running resync */
+	bool resync_quiet; /* the running resync updates the cache without sending */
 
-	struct loop_timer t_resync;	/* overrun resync, or PollSecs period */
-	struct loop_timer t_flush;	/* -t: scheduled kernel flush */
+	struct loop_timer t_resync; /* overrun resync, or PollSecs period */
+	struct loop_timer t_flush;  /* -t: scheduled kernel flush */
 	struct loop_timer t_watchdog;
-	struct loop_timer t_commit;	/* next commit step */
-	struct loop_timer t_sync;	/* the sync engine's next deadline */
-	struct loop_timer t_expire;	/* ALARM: external cache timeouts */
-	struct loop_timer t_evwake;	/* the event socket rests until then */
+	struct loop_timer t_commit; /* next commit step */
+	struct loop_timer t_sync;   /* the sync engine's next deadline */
+	struct loop_timer t_expire; /* ALARM: external cache timeouts */
+	struct loop_timer t_evwake; /* the event socket rests until then */
 	uint64_t watchdog_ms;
 
 	struct {
@@ -102,11 +102,11 @@ struct daemon {
 	unsigned int nchild;
 
 	struct commit commit;
-	struct kern_batch batch;	/* commit / inject requests */
+	struct kern_batch batch; /* commit / inject requests */
 
 	struct sync *sync;
 	struct chan *chan;
-	uint8_t *rxbuf;		/* one datagram from a link */
+	uint8_t *rxbuf; /* one datagram from a link */
 };
 
 /* daemon.c */

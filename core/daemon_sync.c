@@ -19,8 +19,9 @@
 
 static int wire_type(const struct cache_rec *r, bool exp)
 {
-	int t = r->state == CACHE_DEAD ? WIRE_CT_DEL : r->state == CACHE_ALIVE ? WIRE_CT_UPD :
-									      WIRE_CT_NEW;
+	int t = r->state == CACHE_DEAD	  ? WIRE_CT_DEL
+		: r->state == CACHE_ALIVE ? WIRE_CT_UPD
+					  : WIRE_CT_NEW;
 
 	return exp ? t + WIRE_EXP_NEW : t;
 }
@@ -221,7 +222,9 @@ int dsync_init(struct daemon *d)
 	const struct cfg *c = d->cfg;
 	unsigned int m = cfg_sync_mode(c);
 	struct sync_cfg sc = {
-		.mode = m & CFG_SYNC_FTFW ? SYNC_FTFW : m & CFG_SYNC_ALARM ? SYNC_ALARM : SYNC_NOTRACK,
+		.mode = m & CFG_SYNC_FTFW    ? SYNC_FTFW
+			: m & CFG_SYNC_ALARM ? SYNC_ALARM
+					     : SYNC_NOTRACK,
 		.ack_window = c->ack_window,
 		.resend_queue_size = c->resend_queue_size,
 		.refresh_time = c->refresh_time,

@@ -176,18 +176,19 @@ static void extra_read(const uint8_t *b, struct ct *ct)
 }
 
 /* What a record keeps of a conntrack: no counters, use count or stop time. */
-#define FLOW_KEEP (~(BIT(CT_COUNTERS_ORIG) | BIT(CT_COUNTERS_REPLY) | BIT(CT_USE) | \
-		     BIT(CT_TS_STOP) | BIT(CT_TS_EVENT) | BIT(CT_STATUS_MASK) | BIT(CT_MARK_MASK) | \
-		     BIT(CT_TCP_FLAGS_ORIG) | BIT(CT_TCP_FLAGS_REPLY)))
+#define FLOW_KEEP \
+	(~(BIT(CT_COUNTERS_ORIG) | BIT(CT_COUNTERS_REPLY) | BIT(CT_USE) | BIT(CT_TS_STOP) | \
+	   BIT(CT_TS_EVENT) | BIT(CT_STATUS_MASK) | BIT(CT_MARK_MASK) | BIT(CT_TCP_FLAGS_ORIG) | \
+	   BIT(CT_TCP_FLAGS_REPLY)))
 
 /* Copy what src carries beyond its tuples into dst (an update keeps the rest). */
 static void merge_meta(struct ct *dst, const struct ct *src)
 {
 	uint64_t p = src->present & FLOW_KEEP & ~(BIT(CT_ORIG) | BIT(CT_REPLY));
 
-#define TAKE(a, field)                 \
-	do {                           \
-		if (p & BIT(a))        \
+#define TAKE(a, field) \
+	do { \
+		if (p & BIT(a)) \
 			dst->field = src->field; \
 	} while (0)
 	TAKE(CT_STATUS, status);
@@ -266,8 +267,9 @@ int flow_set(struct flow *f, const struct ct *ct, bool update)
 	f->mark = ct->mark;
 	f->id = ct->id;
 	f->ts_start = (uint32_t)(ct->ts_start / 1000000000u);
-	f->state = ct_has(ct, CT_TCP_STATE) ? ct->tcp.state :
-		   ct_has(ct, CT_SCTP_STATE) ? ct->sctp.state : ct->dccp.state;
+	f->state = ct_has(ct, CT_TCP_STATE)    ? ct->tcp.state
+		   : ct_has(ct, CT_SCTP_STATE) ? ct->sctp.state
+					       : ct->dccp.state;
 	f->wscale_orig = ct->tcp.wscale_orig;
 	f->wscale_reply = ct->tcp.wscale_reply;
 	return 0;

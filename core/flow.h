@@ -31,20 +31,20 @@ struct flow_key {
 struct flow {
 	struct cache_rec h;
 	struct flow_key k;
-	uint64_t present;		/* struct ct's present bits that the record keeps */
-	uint8_t *extra;			/* owned: length-prefixed attributes, NULL if none */
+	uint64_t present; /* struct ct's present bits that the record keeps */
+	uint8_t *extra;	  /* owned: length-prefixed attributes, NULL if none */
 	/*
 	 * Reply tuple. A received entry has none: its NAT sits here instead
 	 * (SNAT address and port as reply destination, DNAT as reply source).
 	 */
 	union ct_addr rsrc, rdst;
 	uint16_t rsport, rdport;
-	uint16_t opresent, rpresent;	/* tuple present bits (CT_T_*) */
+	uint16_t opresent, rpresent; /* tuple present bits (CT_T_*) */
 	uint32_t status, timeout, mark, id;
-	uint32_t ts_start;		/* seconds */
-	uint8_t state;			/* TCP, SCTP or DCCP state */
+	uint32_t ts_start; /* seconds */
+	uint8_t state;	   /* TCP, SCTP or DCCP state */
 	uint8_t wscale_orig, wscale_reply;
-	uint8_t aux;			/* for the cache's owner */
+	uint8_t aux; /* for the cache's owner */
 };
 
 /* Key of a conntrack (its original tuple and zone); false without an original l3 tuple. */
@@ -71,7 +71,7 @@ struct flow_exp_key {
 struct flow_exp {
 	struct cache_rec h;
 	struct flow_exp_key k;
-	struct ct_exp *exp;		/* owned */
+	struct ct_exp *exp; /* owned */
 };
 
 bool flow_exp_key_of(struct flow_exp_key *k, const struct ct_exp *e);

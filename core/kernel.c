@@ -17,7 +17,7 @@
  * Receive buffers per job: an event is a few hundred bytes; dumps fill
  * whatever the buffer allows (the kernel caps dump datagrams at 32 KiB).
  */
-#define RX_EVENT (64 * 1024)	/* 32 event slots per recvmmsg */
+#define RX_EVENT (64 * 1024) /* 32 event slots per recvmmsg */
 #define RX_DUMP (32 * 1024)
 #define RX_ACK (16 * 1024)
 
@@ -64,13 +64,12 @@ int kern_open(struct kern *k, uint32_t groups)
 		k->evbuf = nl_rcvbuf(k->ev);
 	}
 	return 0;
-fail:
-	{
-		int err = errno ? -errno : -ENOMEM;
+fail : {
+	int err = errno ? -errno : -ENOMEM;
 
-		kern_close(k);
-		return err;
-	}
+	kern_close(k);
+	return err;
+}
 }
 
 int kern_mute(struct kern *k, bool mute)
@@ -113,7 +112,6 @@ enum kern_origin kern_origin(const struct kern *k, uint32_t portid)
 	return KERN_NOT_ME;
 }
 
-
 static int on_msg(const struct nlmsghdr *nlh, void *arg)
 {
 	struct walk *w = arg;
@@ -135,8 +133,7 @@ static int on_msg(const struct nlmsghdr *nlh, void *arg)
 	return w->fn(w->arg, &w->m);
 }
 
-int kern_read_events(struct kern *k, unsigned int limit, kern_fn fn, void *arg,
-		     unsigned long *bad)
+int kern_read_events(struct kern *k, unsigned int limit, kern_fn fn, void *arg, unsigned long *bad)
 {
 	struct walk *w = k->walk;
 	unsigned int n = 0, cut = 0;
@@ -208,7 +205,7 @@ int kern_async_step(struct kern *k, kern_fn fn, void *arg, unsigned long *bad)
 int kern_filter(struct kern *k, const struct cfg_filter *f, bool *complete)
 {
 	struct sock_filter *prog = malloc(BPF_MAXINSNS * sizeof(*prog));
-	struct sock_fprog fp = {.filter = prog};
+	struct sock_fprog fp = { .filter = prog };
 	bool all = false;
 	int n = -ENOMEM;
 
@@ -216,7 +213,8 @@ int kern_filter(struct kern *k, const struct cfg_filter *f, bool *complete)
 		n = bpf_build(f, prog, BPF_MAXINSNS, &all);
 	if (n > 0) {
 		fp.len = (unsigned short)n;
-		n = setsockopt(nl_fd(k->ev), SOL_SOCKET, SO_ATTACH_FILTER, &fp, sizeof(fp)) ? -errno : 0;
+		n = setsockopt(nl_fd(k->ev), SOL_SOCKET, SO_ATTACH_FILTER, &fp, sizeof(fp)) ? -errno
+											    : 0;
 	}
 	free(prog);
 	*complete = !n && all;

@@ -23,18 +23,18 @@ enum kern_origin {
 
 /* Event group bits for kern_open (the kernel's NFNLGRP_CONNTRACK_* as a legacy bitmask). */
 enum {
-	KERN_GRP_CT = 0x07,	/* NEW, UPDATE, DESTROY */
+	KERN_GRP_CT = 0x07, /* NEW, UPDATE, DESTROY */
 	KERN_GRP_EXP = 0x38,
 };
 
 struct kern {
-	struct nl *ev;		/* events; NULL in polling mode */
-	struct nl *dump;	/* synchronous dumps (start-up, -R) */
-	struct nl *async;	/* dumps driven by the loop (overrun resync, polling) */
-	struct nl *commit, *inject, *flush;	/* writes; their ports mark their events */
-	size_t evbuf;		/* current event socket buffer, as the kernel reports it */
-	struct walk *walk;	/* the event reader's parse space */
-	uint32_t groups;	/* the event socket's groups */
+	struct nl *ev;			    /* events; NULL in polling mode */
+	struct nl *dump;		    /* synchronous dumps (start-up, -R) */
+	struct nl *async;		    /* dumps driven by the loop (overrun resync, polling) */
+	struct nl *commit, *inject, *flush; /* writes; their ports mark their events */
+	size_t evbuf;	   /* current event socket buffer, as the kernel reports it */
+	struct walk *walk; /* the event reader's parse space */
+	uint32_t groups;   /* the event socket's groups */
 };
 
 /*
@@ -59,8 +59,8 @@ struct kern_msg {
 	enum ct_msg kind;
 	enum kern_origin origin;
 	bool is_exp;
-	struct ct ct;		/* valid when !is_exp */
-	struct ct_exp exp;	/* valid when is_exp */
+	struct ct ct;	   /* valid when !is_exp */
+	struct ct_exp exp; /* valid when is_exp */
 };
 
 /* Return 0 to go on, -errno to stop. unparsable: messages the codec refused (counted by caller). */
@@ -71,8 +71,7 @@ typedef int (*kern_fn)(void *arg, const struct kern_msg *m);
  * were read, -ENOBUFS on overrun (the socket lost events), or -errno.
  * *bad counts messages that did not parse.
  */
-int kern_read_events(struct kern *k, unsigned int limit, kern_fn fn, void *arg,
-		     unsigned long *bad);
+int kern_read_events(struct kern *k, unsigned int limit, kern_fn fn, void *arg, unsigned long *bad);
 
 /* Synchronous dump of the conntrack (exp false) or expectation table. 0 or -errno. */
 int kern_dump(struct kern *k, bool exp, kern_fn fn, void *arg, unsigned long *bad);
@@ -102,7 +101,7 @@ int kern_set_evbuf(struct kern *k, size_t bytes);
 struct kern_batch {
 	struct nl *nl;
 	char *buf;
-	size_t len, cap, last;	/* last: offset of the newest request */
+	size_t len, cap, last; /* last: offset of the newest request */
 	unsigned int n, max;
 	uint32_t first_seq;
 	uint32_t *token;

@@ -11,8 +11,8 @@
 #define LABELMAP_BITS 1024
 
 struct labelmap {
-	unsigned int max;		/* highest defined bit + 1 */
-	char *name[LABELMAP_BITS];	/* owner: the map */
+	unsigned int max;	   /* highest defined bit + 1 */
+	char *name[LABELMAP_BITS]; /* owner: the map */
 };
 
 /* Name part of a line: spaces trimmed both sides; NULL if empty or not [A-Za-z0-9 -]. */
@@ -75,7 +75,7 @@ struct labelmap *labelmap_load(const char *path)
 	}
 	err = ferror(f) ? EIO : 0;
 	if (!added && !err)
-		goto fail;	/* errno 0: upstream reports "Success" for a map without labels */
+		goto fail; /* errno 0: upstream reports "Success" for a map without labels */
 	if (err)
 		goto fail;
 	fclose(f);

@@ -14,11 +14,11 @@ enum log_level {
 };
 
 struct log {
-	int fd;			/* log file, -1 if none */
-	int facility;		/* syslog facility, -1 if none */
-	bool console;		/* notice/info to stdout, warning/error to stderr */
-	const char *path;	/* not owned; kept for log_reopen */
-	const char *ident;	/* syslog ident */
+	int fd;		   /* log file, -1 if none */
+	int facility;	   /* syslog facility, -1 if none */
+	bool console;	   /* notice/info to stdout, warning/error to stderr */
+	const char *path;  /* not owned; kept for log_reopen */
+	const char *ident; /* syslog ident */
 };
 
 /* A log that writes only to the console (client mode, start-up). */

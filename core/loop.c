@@ -105,7 +105,10 @@ static uint64_t next_deadline(const struct loop *l, uint64_t extra)
 int loop_once(struct loop *l, uint64_t extra_deadline)
 {
 	uint64_t now = loop_now(), d = next_deadline(l, extra_deadline);
-	int timeout = d == LOOP_NEVER ? -1 : d <= now ? 0 : d - now > 60000 ? 60000 : (int)(d - now);
+	int timeout = d == LOOP_NEVER	? -1
+		      : d <= now	? 0
+		      : d - now > 60000 ? 60000
+					: (int)(d - now);
 	unsigned int n = l->nfds;
 	int r;
 

@@ -19,7 +19,7 @@ typedef void (*loop_fd_fn)(void *arg, int fd, short revents);
  * or after when (CLOCK_MONOTONIC ms); re-arm it from fn to repeat.
  */
 struct loop_timer {
-	uint64_t when;		/* LOOP_NEVER when not armed */
+	uint64_t when; /* LOOP_NEVER when not armed */
 	void (*fn)(void *arg);
 	void *arg;
 };

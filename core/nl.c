@@ -23,7 +23,7 @@ struct nl {
 	struct mnl_socket *sk;
 	uint32_t portid;
 	uint32_t seq;
-	int threaded;		/* dumps: a second thread reads while the caller's cb runs */
+	int threaded; /* dumps: a second thread reads while the caller's cb runs */
 	/* An asynchronous dump in progress (nl_dump_start/step). */
 	struct nlmsghdr dreq;
 	int dstop, dret, dintr;
@@ -160,7 +160,8 @@ static int nl_walk(struct nl *nl, const char *p, size_t len, const struct nlmsgh
 	/* NLMSG_OK/NEXT inline what libmnl would call per message. */
 	for (; NLMSG_OK(nlh, n); nlh = NLMSG_NEXT(nlh, n)) {
 		/* Stale replies of an earlier request (e.g. after an early stop) are skipped. */
-		if (nlh->nlmsg_seq != req->nlmsg_seq || (nlh->nlmsg_pid && nlh->nlmsg_pid != nl->portid))
+		if (nlh->nlmsg_seq != req->nlmsg_seq ||
+		    (nlh->nlmsg_pid && nlh->nlmsg_pid != nl->portid))
 			continue;
 		if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
 			*intr = 1;
@@ -207,7 +208,7 @@ static int nl_walk(struct nl *nl, const char *p, size_t len, const struct nlmsgh
 #define NL_SLOTS 3
 
 struct nl_slot {
-	ssize_t len;		/* bytes, or -errno */
+	ssize_t len; /* bytes, or -errno */
 	char buf[NL_RXBUF] __attribute__((aligned(8)));
 };
 
@@ -216,9 +217,9 @@ struct nl_pipe {
 	const struct nlmsghdr *req;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	unsigned int filled;	/* datagrams received */
-	unsigned int used;	/* datagrams walked */
-	int abort;		/* the caller gave up: stop reading */
+	unsigned int filled; /* datagrams received */
+	unsigned int used;   /* datagrams walked */
+	int abort;	     /* the caller gave up: stop reading */
 	struct nl_slot slot[NL_SLOTS];
 };
 
@@ -233,7 +234,8 @@ static int nl_dgram_ends(const struct nl *nl, const char *p, ssize_t len,
 	for (; NLMSG_OK(nlh, n); nlh = NLMSG_NEXT(nlh, n)) {
 		if (nlh->nlmsg_type != NLMSG_DONE && nlh->nlmsg_type != NLMSG_ERROR)
 			continue;
-		if (nlh->nlmsg_seq == req->nlmsg_seq && (!nlh->nlmsg_pid || nlh->nlmsg_pid == nl->portid))
+		if (nlh->nlmsg_seq == req->nlmsg_seq &&
+		    (!nlh->nlmsg_pid || nlh->nlmsg_pid == nl->portid))
 			return 1;
 	}
 	return 0;

@@ -9,10 +9,10 @@
 
 struct out {
 	int fd;
-	int err;		/* first write error (-errno), sticky */
-	size_t len;		/* bytes pending in buf */
+	int err;    /* first write error (-errno), sticky */
+	size_t len; /* bytes pending in buf */
 	size_t cap;
-	char *buf;		/* caller-owned storage of cap bytes */
+	char *buf; /* caller-owned storage of cap bytes */
 	/* optional: a stop flag a signal handler raises; see out_flush */
 	const volatile sig_atomic_t *intr;
 };
@@ -48,9 +48,9 @@ extern const char fmt_digit_pairs[201];
 #define FMT_IP_MAX 45
 
 /* Formatting helpers that write into a plain buffer and return the length. */
-size_t fmt_u64(char *dst, uint64_t v);			/* decimal */
-size_t fmt_u32(char *dst, uint32_t v);			/* decimal, at most 10 bytes */
-size_t fmt_hex(char *dst, uint64_t v);			/* lower-case hex, no prefix, no padding */
+size_t fmt_u64(char *dst, uint64_t v); /* decimal */
+size_t fmt_u32(char *dst, uint32_t v); /* decimal, at most 10 bytes */
+size_t fmt_hex(char *dst, uint64_t v); /* lower-case hex, no prefix, no padding */
 /*
  * Dotted quad, or IPv6 exactly as glibc inet_ntop prints it; 0 for other
  * families. dst needs FMT_IP_MAX bytes: bytes past the result may be scribbled.

@@ -25,30 +25,37 @@ const char *pr_l3_name(unsigned int family)
 const char *pr_l4_name(unsigned int proto)
 {
 	switch (proto) {
-	case 1: return "icmp";
-	case 6: return "tcp";
-	case 17: return "udp";
-	case 33: return "dccp";
-	case 47: return "gre";
-	case 58: return "icmpv6";
-	case 132: return "sctp";
-	case 136: return "udplite";
+	case 1:
+		return "icmp";
+	case 6:
+		return "tcp";
+	case 17:
+		return "udp";
+	case 33:
+		return "dccp";
+	case 47:
+		return "gre";
+	case 58:
+		return "icmpv6";
+	case 132:
+		return "sctp";
+	case 136:
+		return "udplite";
 	}
 	return NULL;
 }
 
 static const char *const tcp_states[10] = {
-	"NONE", "SYN_SENT", "SYN_RECV", "ESTABLISHED", "FIN_WAIT",
-	"CLOSE_WAIT", "LAST_ACK", "TIME_WAIT", "CLOSE", "SYN_SENT2",
+	"NONE",	      "SYN_SENT", "SYN_RECV",  "ESTABLISHED", "FIN_WAIT",
+	"CLOSE_WAIT", "LAST_ACK", "TIME_WAIT", "CLOSE",	      "SYN_SENT2",
 };
 static const char *const sctp_states[10] = {
-	"NONE", "CLOSED", "COOKIE_WAIT", "COOKIE_ECHOED", "ESTABLISHED",
-	"SHUTDOWN_SENT", "SHUTDOWN_RECD", "SHUTDOWN_ACK_SENT", "HEARTBEAT_SENT",
-	"HEARTBEAT_ACKED",
+	"NONE",		 "CLOSED",	  "COOKIE_WAIT",       "COOKIE_ECHOED",	 "ESTABLISHED",
+	"SHUTDOWN_SENT", "SHUTDOWN_RECD", "SHUTDOWN_ACK_SENT", "HEARTBEAT_SENT", "HEARTBEAT_ACKED",
 };
 static const char *const dccp_states[10] = {
-	"NONE", "REQUEST", "RESPOND", "PARTOPEN", "OPEN", "CLOSEREQ", "CLOSING",
-	"TIMEWAIT", "IGNORE", "INVALID",
+	"NONE",	    "REQUEST", "RESPOND",  "PARTOPEN", "OPEN",
+	"CLOSEREQ", "CLOSING", "TIMEWAIT", "IGNORE",   "INVALID",
 };
 
 const char *pr_tcp_state(unsigned int s)
@@ -86,8 +93,8 @@ bool pr_label_bit(const struct ct *ct, unsigned int bit)
 uint64_t pr_delta_text(const struct ct *ct, const struct print_opts *po)
 {
 	int64_t start = (int64_t)(ct->ts_start / NSEC_PER_SEC);
-	int64_t end = ct_has(ct, CT_TS_STOP) ? (int64_t)(ct->ts_stop / NSEC_PER_SEC)
-					    : (int64_t)po->now;
+	int64_t end =
+		ct_has(ct, CT_TS_STOP) ? (int64_t)(ct->ts_stop / NSEC_PER_SEC) : (int64_t)po->now;
 
 	return (uint64_t)(end - start);
 }
@@ -101,7 +108,8 @@ uint64_t pr_delta_xml(const struct ct *ct, const struct print_opts *po)
 
 const struct pr_u32_field pr_u32_fields[PR_F_MAX] = {
 	[PR_F_MARK] = { CT_MARK, 5, offsetof(struct ct, mark), "mark=", "mark", "mark" },
-	[PR_F_SECMARK] = { CT_SECMARK, 8, offsetof(struct ct, secmark), "secmark=", "secmark", "secmark" },
+	[PR_F_SECMARK] = { CT_SECMARK, 8, offsetof(struct ct, secmark), "secmark=", "secmark",
+			   "secmark" },
 	[PR_F_ZONE] = { CT_ZONE, 5, offsetof(struct ct, zone), "zone=", "zone", "zone" },
 	[PR_F_USE] = { CT_USE, 4, offsetof(struct ct, use), "use=", "use", "use" },
 	[PR_F_ID] = { CT_ID, 3, offsetof(struct ct, id), "id=", "id", "id" },
@@ -138,8 +146,8 @@ size_t pr_ctime(char *dst, int64_t sec)
 	struct tm tm;
 	size_t n = 0;
 
-	if (!localtime_r(&t, &tm) || tm.tm_wday < 0 || tm.tm_wday > 6 ||
-	    tm.tm_mon < 0 || tm.tm_mon > 11)
+	if (!localtime_r(&t, &tm) || tm.tm_wday < 0 || tm.tm_wday > 6 || tm.tm_mon < 0 ||
+	    tm.tm_mon > 11)
 		return 0;
 	memcpy(dst, wday + 3 * tm.tm_wday, 3);
 	dst[3] = ' ';
@@ -158,7 +166,7 @@ size_t pr_ctime(char *dst, int64_t sec)
 	dst[n++] = ' ';
 	if (tm.tm_year + 1900LL < 0) {
 		dst[n++] = '-';
-		n += fmt_u64(dst + n, (uint64_t)-(tm.tm_year + 1900LL));
+		n += fmt_u64(dst + n, (uint64_t) - (tm.tm_year + 1900LL));
 	} else {
 		n += fmt_u64(dst + n, (uint64_t)(tm.tm_year + 1900LL));
 	}
@@ -168,10 +176,14 @@ size_t pr_ctime(char *dst, int64_t sec)
 const char *pr_event_name(enum ct_msg kind)
 {
 	switch (kind) {
-	case CT_MSG_NEW: return "new";
-	case CT_MSG_UPDATE: return "update";
-	case CT_MSG_DESTROY: return "destroy";
-	default: return NULL;
+	case CT_MSG_NEW:
+		return "new";
+	case CT_MSG_UPDATE:
+		return "update";
+	case CT_MSG_DESTROY:
+		return "destroy";
+	default:
+		return NULL;
 	}
 }
 
@@ -335,14 +347,22 @@ static char *put_pad8(char *p, const char *name, unsigned int num)
 static const char *l4_col(unsigned int proto)
 {
 	switch (proto) {
-	case 1: return "icmp     ";
-	case 6: return "tcp      ";
-	case 17: return "udp      ";
-	case 33: return "dccp     ";
-	case 47: return "gre      ";
-	case 58: return "icmpv6   ";
-	case 132: return "sctp     ";
-	case 136: return "udplite  ";
+	case 1:
+		return "icmp     ";
+	case 6:
+		return "tcp      ";
+	case 17:
+		return "udp      ";
+	case 33:
+		return "dccp     ";
+	case 47:
+		return "gre      ";
+	case 58:
+		return "icmpv6   ";
+	case 132:
+		return "sctp     ";
+	case 136:
+		return "udplite  ";
 	}
 	return "unknown  ";
 }
@@ -386,8 +406,8 @@ static inline char *copy_addr(char *d, const char *s, size_t n)
 }
 
 /* Address k (0 src, 1 dst) of the original tuple; a reply address first looks at index k. */
-static inline __attribute__((always_inline)) char *
-put_addr(char *p, int l3, const union ct_addr *a, struct addr_memo *m, bool reply, int k)
+static inline __attribute__((always_inline)) char *put_addr(char *p, int l3, const union ct_addr *a,
+							    struct addr_memo *m, bool reply, int k)
 {
 	size_t n;
 
@@ -404,9 +424,9 @@ put_addr(char *p, int l3, const union ct_addr *a, struct addr_memo *m, bool repl
 	return p + n;
 }
 
-static inline __attribute__((always_inline)) char *
-text_tuple(char *p, const struct ct *ct, const struct ct_tuple *t, struct addr_memo *memo,
-	   bool reply)
+static inline __attribute__((always_inline)) char *text_tuple(char *p, const struct ct *ct,
+							      const struct ct_tuple *t,
+							      struct addr_memo *memo, bool reply)
 {
 	int l3 = pr_tuple_l3(ct, t);
 	unsigned int l4 = pr_tuple_l4(t);
@@ -454,7 +474,7 @@ static inline char *text_counters(char *p, const struct ct_counters *c)
 
 /* One "name=value " u32 field (names and order from pr_u32_fields); inlined per field. */
 static inline __attribute__((always_inline)) char *text_u32(char *p, const struct ct *ct,
-							   unsigned int f, uint32_t v)
+							    unsigned int f, uint32_t v)
 {
 	const struct pr_u32_field *d = &pr_u32_fields[f];
 

@@ -14,7 +14,7 @@ struct labelmap;
 enum {
 	PRINT_XML = 1 << 0,
 	PRINT_EXTENDED = 1 << 1,
-	PRINT_TIMESTAMP = 1 << 2,	/* event/expect prefix or <when> */
+	PRINT_TIMESTAMP = 1 << 2, /* event/expect prefix or <when> */
 	PRINT_ID = 1 << 3,
 	PRINT_KTIMESTAMP = 1 << 4,
 	PRINT_LABELS = 1 << 5,
@@ -25,8 +25,8 @@ enum {
 
 struct print_opts {
 	uint32_t flags;
-	const struct labelmap *map;	/* NULL: labels are not printed */
-	time_t now;			/* for delta-time; caller sets once per run or per event */
+	const struct labelmap *map; /* NULL: labels are not printed */
+	time_t now;		    /* for delta-time; caller sets once per run or per event */
 	/* For events with PRINT_TIMESTAMP: the moment to print (from the kernel or gettimeofday). */
 	int64_t ts_sec;
 	int32_t ts_usec;
@@ -59,7 +59,7 @@ int print_ct(struct out *o, const struct ct *ct, enum ct_msg kind, const struct 
 int print_ct_l3proto(const struct ct *ct);
 
 /* XML document framing for -L/-E: header and footer lines. */
-void print_xml_header(struct out *o, const char *root);	/* "conntrack" or "expect" */
+void print_xml_header(struct out *o, const char *root); /* "conntrack" or "expect" */
 void print_xml_footer(struct out *o, const char *root);
 
 /*
@@ -67,7 +67,8 @@ void print_xml_footer(struct out *o, const char *root);
  * Text with PRINT_TIMESTAMP gets upstream's "[%-8ld.%-6ld]\t" prefix (space
  * padded, unlike conntrack events) for listings and events alike.
  */
-void print_exp(struct out *o, const struct ct_exp *e, enum ct_msg kind, const struct print_opts *po);
+void print_exp(struct out *o, const struct ct_exp *e, enum ct_msg kind,
+	       const struct print_opts *po);
 
 /* One -S line: "cpu=%-4u\t" + name=value pairs (conntrack or expect subsystem). */
 void print_stats_cpu(struct out *o, const struct ct_stats *st, int expect);

@@ -51,8 +51,7 @@ static void exp_ts(struct out *o, const struct print_opts *po)
 
 	out_chr(o, '[');
 	out_s64(o, po->ts_sec);
-	k = fmt_u64(d, (uint64_t)(po->ts_sec < 0 ? -po->ts_sec : po->ts_sec)) +
-	    (po->ts_sec < 0);
+	k = fmt_u64(d, (uint64_t)(po->ts_sec < 0 ? -po->ts_sec : po->ts_sec)) + (po->ts_sec < 0);
 	for (; k < 8; k++)
 		out_chr(o, ' ');
 	out_chr(o, '.');
@@ -140,7 +139,8 @@ static void xml_addr_group(struct out *o, const char *tag, int l3, const struct 
 	out_chr(o, '>');
 }
 
-static void xml_port_group(struct out *o, const char *tag, unsigned int l4, const struct ct_tuple *t)
+static void xml_port_group(struct out *o, const char *tag, unsigned int l4,
+			   const struct ct_tuple *t)
 {
 	out_chr(o, '<');
 	out_str(o, tag);
@@ -229,7 +229,12 @@ static void json_exp_tuple(struct out *o, const char *k, int l3, const struct ct
 	out_str(o, ",\"");
 	out_str(o, k);
 	out_str(o, "\":{");
-#define SEP() do { if (!first) out_chr(o, ','); first = false; } while (0)
+#define SEP() \
+	do { \
+		if (!first) \
+			out_chr(o, ','); \
+		first = false; \
+	} while (0)
 	if (t->present & CT_T_SRC) {
 		SEP();
 		out_str(o, "\"src\":\"");
@@ -334,13 +339,16 @@ void print_exp(struct out *o, const struct ct_exp *e, enum ct_msg kind, const st
 }
 
 static const char *const ct_stat_names[] = {
-	NULL, "searched", "found", "new", "invalid", "ignore", "delete",
-	"delete_list", "insert", "insert_failed", "drop", "early_drop", "error",
-	"search_restart", "clash_resolve", "chaintoolong",
-	"unknown1", "unknown2", "unknown3", "unknown4",
+	NULL,	    "searched",	      "found",	       "new",		"invalid",  "ignore",
+	"delete",   "delete_list",    "insert",	       "insert_failed", "drop",	    "early_drop",
+	"error",    "search_restart", "clash_resolve", "chaintoolong",	"unknown1", "unknown2",
+	"unknown3", "unknown4",
 };
 static const char *const exp_stat_names[] = {
-	NULL, "expect_new", "expect_create", "expect_delete",
+	NULL,
+	"expect_new",
+	"expect_create",
+	"expect_delete",
 };
 
 const char *print_stats_name(unsigned int type, int expect)

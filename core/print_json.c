@@ -154,13 +154,13 @@ static void json_counters(struct js *j, const char *k, const struct ct_counters 
 
 /* YNL enum nf-ct-status entry names, bit order. */
 static const char *const status_names[16] = {
-	"expected", "seen-reply", "assured", "confirmed", "src-nat", "dst-nat",
-	"seq-adjust", "src-nat-done", "dst-nat-done", "dying", "fixed-timeout",
-	"template", "untracked", "helper", "offload", "hw-offload",
+	"expected",   "seen-reply",   "assured",      "confirmed",  "src-nat",	     "dst-nat",
+	"seq-adjust", "src-nat-done", "dst-nat-done", "dying",	    "fixed-timeout", "template",
+	"untracked",  "helper",	      "offload",      "hw-offload",
 };
 
-static void json_nat_side(struct js *j, const char *k, int l3, const union ct_addr *a,
-			  bool ports, uint16_t port)
+static void json_nat_side(struct js *j, const char *k, int l3, const union ct_addr *a, bool ports,
+			  uint16_t port)
 {
 	open_obj(j, k);
 	kv_ip(j, "addr", l3, a);

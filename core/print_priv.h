@@ -67,7 +67,6 @@ static inline uint32_t pr_cli_vtag(uint32_t tag)
 const union ct_addr *pr_src(const struct ct_tuple *t);
 const union ct_addr *pr_dst(const struct ct_tuple *t);
 
-
 /* Is label bit N set (the model's bitmap: bit N in byte N / 8)? */
 bool pr_label_bit(const struct ct *ct, unsigned int bit);
 static inline unsigned int pr_label_bits(const struct ct *ct)
@@ -90,12 +89,12 @@ uint64_t pr_delta_xml(const struct ct *ct, const struct print_opts *po);
  * formats share where upstream does not impose another.
  */
 struct pr_u32_field {
-	uint8_t attr;		/* enum ct_attr */
+	uint8_t attr; /* enum ct_attr */
 	uint8_t text_len;
-	uint8_t off;		/* offset in struct ct */
-	const char *text;	/* "mark=" */
-	const char *xml;	/* "mark" */
-	const char *json;	/* "mark" (YNL attribute name) */
+	uint8_t off;	  /* offset in struct ct */
+	const char *text; /* "mark=" */
+	const char *xml;  /* "mark" */
+	const char *json; /* "mark" (YNL attribute name) */
 };
 enum { PR_F_MARK, PR_F_SECMARK, PR_F_ZONE, PR_F_USE, PR_F_ID, PR_F_TIMEOUT, PR_F_MAX };
 extern const struct pr_u32_field pr_u32_fields[PR_F_MAX];

@@ -12,16 +12,16 @@
 
 /* The CLI's own state tables (not the library's): SCTP stops at SHUTDOWN_ACK_SENT. */
 static const char *const save_tcp[10] = {
-	"NONE", "SYN_SENT", "SYN_RECV", "ESTABLISHED", "FIN_WAIT",
-	"CLOSE_WAIT", "LAST_ACK", "TIME_WAIT", "CLOSE", "SYN_SENT2",
+	"NONE",	      "SYN_SENT", "SYN_RECV",  "ESTABLISHED", "FIN_WAIT",
+	"CLOSE_WAIT", "LAST_ACK", "TIME_WAIT", "CLOSE",	      "SYN_SENT2",
 };
 static const char *const save_sctp[8] = {
-	"NONE", "CLOSED", "COOKIE_WAIT", "COOKIE_ECHOED", "ESTABLISHED",
-	"SHUTDOWN_SENT", "SHUTDOWN_RECD", "SHUTDOWN_ACK_SENT",
+	"NONE",	       "CLOSED",	"COOKIE_WAIT",	 "COOKIE_ECHOED",
+	"ESTABLISHED", "SHUTDOWN_SENT", "SHUTDOWN_RECD", "SHUTDOWN_ACK_SENT",
 };
 static const char *const save_dccp[10] = {
-	"NONE", "REQUEST", "RESPOND", "PARTOPEN", "OPEN", "CLOSEREQ", "CLOSING",
-	"TIMEWAIT", "IGNORE", "INVALID",
+	"NONE",	    "REQUEST", "RESPOND",  "PARTOPEN", "OPEN",
+	"CLOSEREQ", "CLOSING", "TIMEWAIT", "IGNORE",   "INVALID",
 };
 static const char *const save_role[2] = { "client", "server" };
 
@@ -54,7 +54,10 @@ static void opt_ip(struct out *o, const char *opt, int l3, const union ct_addr *
 
 static void save_status(struct out *o, uint32_t st)
 {
-	static const struct { uint32_t bit; const char *name; } names[] = {
+	static const struct {
+		uint32_t bit;
+		const char *name;
+	} names[] = {
 		{ CT_IPS_EXPECTED, "EXPECTED" },
 		{ CT_IPS_SEEN_REPLY, "SEEN_REPLY" },
 		{ CT_IPS_ASSURED, "ASSURED" },
@@ -139,14 +142,22 @@ static void save_labels(struct out *o, const struct ct *ct, const struct labelma
 static void save_proto(struct out *o, const struct ct *ct, bool full)
 {
 	static const char *const port_opts[4] = {
-		"--sport ", "--dport ", "--reply-port-src ", "--reply-port-dst ",
+		"--sport ",
+		"--dport ",
+		"--reply-port-src ",
+		"--reply-port-dst ",
 	};
 	static const char *const key_opts[4] = {
-		"--srckey ", "--dstkey ", "--reply-key-src ", "--reply-key-dst ",
+		"--srckey ",
+		"--dstkey ",
+		"--reply-key-src ",
+		"--reply-key-dst ",
 	};
 	static const char *const icmp_opts[3] = { "--icmp-type ", "--icmp-code ", "--icmp-id " };
 	static const char *const icmp6_opts[3] = {
-		"--icmpv6-type ", "--icmpv6-code ", "--icmpv6-id ",
+		"--icmpv6-type ",
+		"--icmpv6-code ",
+		"--icmpv6-id ",
 	};
 	unsigned int l4 = pr_tuple_l4(&ct->orig);
 	const char *name = pr_l4_name(l4);

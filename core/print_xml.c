@@ -34,8 +34,8 @@ static void tag_u64(struct out *o, const char *tag, uint64_t v)
 	out_chr(o, '>');
 }
 
-static void xml_tuple(struct out *o, const struct ct *ct, const struct ct_tuple *t,
-		      const char *dir, bool zone, const struct ct_counters *cnt)
+static void xml_tuple(struct out *o, const struct ct *ct, const struct ct_tuple *t, const char *dir,
+		      bool zone, const struct ct_counters *cnt)
 {
 	int l3 = pr_tuple_l3(ct, t);
 	unsigned int l4 = pr_tuple_l4(t);
@@ -114,12 +114,10 @@ static bool has_independent(const struct ct *ct)
 {
 	static const uint64_t any =
 		UINT64_C(1) << CT_TCP_STATE | UINT64_C(1) << CT_SCTP_STATE |
-		UINT64_C(1) << CT_DCCP_STATE | UINT64_C(1) << CT_TIMEOUT |
-		UINT64_C(1) << CT_MARK | UINT64_C(1) << CT_SECMARK |
-		UINT64_C(1) << CT_ZONE | UINT64_C(1) << CT_USE |
-		UINT64_C(1) << CT_STATUS | UINT64_C(1) << CT_ID |
-		UINT64_C(1) << CT_LABELS | UINT64_C(1) << CT_TS_START |
-		UINT64_C(1) << CT_TS_STOP;
+		UINT64_C(1) << CT_DCCP_STATE | UINT64_C(1) << CT_TIMEOUT | UINT64_C(1) << CT_MARK |
+		UINT64_C(1) << CT_SECMARK | UINT64_C(1) << CT_ZONE | UINT64_C(1) << CT_USE |
+		UINT64_C(1) << CT_STATUS | UINT64_C(1) << CT_ID | UINT64_C(1) << CT_LABELS |
+		UINT64_C(1) << CT_TS_START | UINT64_C(1) << CT_TS_STOP;
 
 	return ct->present & any;
 }
@@ -198,8 +196,7 @@ void pr_ct_xml(struct out *o, const struct ct *ct, enum ct_msg kind, const struc
 		out_str(o, "<assured/>");
 	if (ct_has(ct, CT_STATUS) && !(ct->status & CT_IPS_SEEN_REPLY))
 		out_str(o, "<unreplied/>");
-	if ((po->flags & PRINT_KTIMESTAMP) &&
-	    (ct_has(ct, CT_TS_START) || ct_has(ct, CT_TS_STOP))) {
+	if ((po->flags & PRINT_KTIMESTAMP) && (ct_has(ct, CT_TS_START) || ct_has(ct, CT_TS_STOP))) {
 		out_str(o, "<timestamp>");
 		if (ct_has(ct, CT_TS_START))
 			tag_u64(o, "start", ct->ts_start);

@@ -28,26 +28,28 @@ static void outf(struct out *o, const char *fmt, ...)
 
 static void cache_short(struct out *o, const char *name, const struct cache_stats *s)
 {
-	outf(o, "cache %s:\n"
-		"current active connections:\t%12u\n"
-		"connections created:\t\t%12u\tfailed:\t%12u\n"
-		"connections updated:\t\t%12u\tfailed:\t%12u\n"
-		"connections destroyed:\t\t%12u\tfailed:\t%12u\n\n",
+	outf(o,
+	     "cache %s:\n"
+	     "current active connections:\t%12u\n"
+	     "connections created:\t\t%12u\tfailed:\t%12u\n"
+	     "connections updated:\t\t%12u\tfailed:\t%12u\n"
+	     "connections destroyed:\t\t%12u\tfailed:\t%12u\n\n",
 	     name, s->active, s->add_ok, s->add_fail, s->upd_ok, s->upd_fail, s->del_ok,
 	     s->del_fail);
 }
 
 static void cache_long(struct out *o, const char *name, const struct cache_stats *s)
 {
-	outf(o, "cache:%s\tactive objects:\t\t%12u\n"
-		"\tactive/total entries:\t\t%12u/%12u\n"
-		"\tcreation OK/failed:\t\t%12u/%12u\n"
-		"\t\tno memory available:\t%12u\n"
-		"\t\tno space left in cache:\t%12u\n"
-		"\tupdate OK/failed:\t\t%12u/%12u\n"
-		"\t\tentry not found:\t%12u\n"
-		"\tdeletion created/failed:\t%12u/%12u\n"
-		"\t\tentry not found:\t%12u\n\n",
+	outf(o,
+	     "cache:%s\tactive objects:\t\t%12u\n"
+	     "\tactive/total entries:\t\t%12u/%12u\n"
+	     "\tcreation OK/failed:\t\t%12u/%12u\n"
+	     "\t\tno memory available:\t%12u\n"
+	     "\t\tno space left in cache:\t%12u\n"
+	     "\tupdate OK/failed:\t\t%12u/%12u\n"
+	     "\t\tentry not found:\t%12u\n"
+	     "\tdeletion created/failed:\t%12u/%12u\n"
+	     "\t\tentry not found:\t%12u\n\n",
 	     name, s->objects, s->active, s->hashed, s->add_ok, s->add_fail, s->add_nomem,
 	     s->add_nospace, s->upd_ok, s->upd_fail, s->upd_notfound, s->del_ok, s->del_fail,
 	     s->del_notfound);
@@ -61,19 +63,21 @@ static void traffic(struct out *o, const struct daemon *d)
 
 static void bypass(struct out *o, const struct daemon *d)
 {
-	outf(o, "internal bypass:\n"
-		"connections new:\t\t%12u\n"
-		"connections updated:\t\t%12u\n"
-		"connections destroyed:\t\t%12u\n\n",
+	outf(o,
+	     "internal bypass:\n"
+	     "connections new:\t\t%12u\n"
+	     "connections updated:\t\t%12u\n"
+	     "connections destroyed:\t\t%12u\n\n",
 	     (unsigned int)d->st.byp_new, (unsigned int)d->st.byp_upd, (unsigned int)d->st.byp_del);
 }
 
 static void injected(struct out *o, const struct daemon *d)
 {
-	outf(o, "external inject:\n"
-		"connections created:\t\t%12u\tfailed:\t%12u\n"
-		"connections updated:\t\t%12u\tfailed:\t%12u\n"
-		"connections destroyed:\t\t%12u\tfailed:\t%12u\n\n",
+	outf(o,
+	     "external inject:\n"
+	     "connections created:\t\t%12u\tfailed:\t%12u\n"
+	     "connections updated:\t\t%12u\tfailed:\t%12u\n"
+	     "connections destroyed:\t\t%12u\tfailed:\t%12u\n\n",
 	     (unsigned int)d->st.inj_add, (unsigned int)d->st.inj_add_fail,
 	     (unsigned int)d->st.inj_upd, (unsigned int)d->st.inj_upd_fail,
 	     (unsigned int)d->st.inj_del, (unsigned int)d->st.inj_del_fail);
@@ -131,28 +135,30 @@ static void runtime(struct out *o, const struct daemon *d)
 	const struct daemon_stats *s = &d->st;
 
 	uptime(o, d);
-	outf(o, "netlink stats:\n"
-		"\tevents received:\t%20llu\n"
-		"\tevents filtered:\t%20llu\n"
-		"\tevents unknown type:\t\t%12u\n"
-		"\tcatch event failed:\t\t%12u\n"
-		"\tdump unknown type:\t\t%12u\n"
-		"\tnetlink overrun:\t\t%12u\n"
-		"\tflush kernel table:\t\t%12u\n"
-		"\tresync with kernel table:\t%12u\n"
-		"\tcurrent buffer size (in bytes):\t%12u\n\n",
+	outf(o,
+	     "netlink stats:\n"
+	     "\tevents received:\t%20llu\n"
+	     "\tevents filtered:\t%20llu\n"
+	     "\tevents unknown type:\t\t%12u\n"
+	     "\tcatch event failed:\t\t%12u\n"
+	     "\tdump unknown type:\t\t%12u\n"
+	     "\tnetlink overrun:\t\t%12u\n"
+	     "\tflush kernel table:\t\t%12u\n"
+	     "\tresync with kernel table:\t%12u\n"
+	     "\tcurrent buffer size (in bytes):\t%12u\n\n",
 	     (unsigned long long)s->ev_received, (unsigned long long)s->ev_filtered,
 	     (unsigned int)s->ev_unknown, (unsigned int)s->ev_failed, (unsigned int)s->dump_unknown,
 	     (unsigned int)s->overrun, (unsigned int)s->flush_kernel,
 	     (unsigned int)s->resync_kernel, (unsigned int)d->kern.evbuf);
-	outf(o, "runtime stats:\n"
-		"\tchild process failed:\t\t%12u\n"
-		"\t\tchild process segfault:\t%12u\n"
-		"\t\tchild process termsig:\t%12u\n"
-		"\tselect failed:\t\t\t%12u\n"
-		"\twait failed:\t\t\t%12u\n"
-		"\tlocal read failed:\t\t%12u\n"
-		"\tlocal unknown request:\t\t%12u\n\n",
+	outf(o,
+	     "runtime stats:\n"
+	     "\tchild process failed:\t\t%12u\n"
+	     "\t\tchild process segfault:\t%12u\n"
+	     "\t\tchild process termsig:\t%12u\n"
+	     "\tselect failed:\t\t\t%12u\n"
+	     "\twait failed:\t\t\t%12u\n"
+	     "\tlocal read failed:\t\t%12u\n"
+	     "\tlocal unknown request:\t\t%12u\n\n",
 	     (unsigned int)s->child_failed, (unsigned int)s->child_segv,
 	     (unsigned int)s->child_termsig, (unsigned int)s->select_failed,
 	     (unsigned int)s->wait_failed, (unsigned int)s->local_read_failed,
@@ -166,25 +172,27 @@ static void network(struct out *o, const struct daemon *d)
 
 	if (d->sync)
 		sync_get_stats(d->sync, &ss);
-	outf(o, "network statistics:\n"
-		"\trecv:\n"
-		"\t\tMalformed messages:\t%20llu\n"
-		"\t\tWrong protocol version:\t%20llu\n"
-		"\t\tMalformed header:\t%20llu\n"
-		"\t\tMalformed payload:\t%20llu\n"
-		"\t\tBad message type:\t%20llu\n"
-		"\t\tTruncated message:\t%20llu\n"
-		"\t\tBad message size:\t%20llu\n"
-		"\tsend:\n"
-		"\t\tMalformed messages:\t%20llu\n\n",
+	outf(o,
+	     "network statistics:\n"
+	     "\trecv:\n"
+	     "\t\tMalformed messages:\t%20llu\n"
+	     "\t\tWrong protocol version:\t%20llu\n"
+	     "\t\tMalformed header:\t%20llu\n"
+	     "\t\tMalformed payload:\t%20llu\n"
+	     "\t\tBad message type:\t%20llu\n"
+	     "\t\tTruncated message:\t%20llu\n"
+	     "\t\tBad message size:\t%20llu\n"
+	     "\tsend:\n"
+	     "\t\tMalformed messages:\t%20llu\n\n",
 	     (unsigned long long)n->malformed, (unsigned long long)n->bad_version,
 	     (unsigned long long)(n->bad_header + ss.bad), (unsigned long long)n->bad_payload,
 	     (unsigned long long)n->bad_type, (unsigned long long)n->truncated,
 	     (unsigned long long)n->bad_size, (unsigned long long)n->send_malformed);
-	outf(o, "sequence tracking statistics:\n"
-		"\trecv:\n"
-		"\t\tPackets lost:\t\t%20llu\n"
-		"\t\tPackets before:\t\t%20llu\n\n",
+	outf(o,
+	     "sequence tracking statistics:\n"
+	     "\trecv:\n"
+	     "\t\tPackets lost:\t\t%20llu\n"
+	     "\t\tPackets before:\t\t%20llu\n\n",
 	     (unsigned long long)ss.lost, (unsigned long long)ss.before);
 	link_current(o, d);
 }
@@ -192,10 +200,11 @@ static void network(struct out *o, const struct daemon *d)
 static void queue_block(struct out *o, const char *name, unsigned int cur, unsigned int max,
 			unsigned long long nospace)
 {
-	outf(o, "queue %s:\n"
-		"current elements:\t\t%12u\n"
-		"maximum elements:\t\t%12u\n"
-		"not enough space errors:\t%12u\n\n",
+	outf(o,
+	     "queue %s:\n"
+	     "current elements:\t\t%12u\n"
+	     "maximum elements:\t\t%12u\n"
+	     "not enough space errors:\t%12u\n\n",
 	     name, cur, max, (unsigned int)nospace);
 }
 
@@ -250,10 +259,11 @@ static void json_cache(struct out *o, const char *name, const struct cache *c)
 	if (!c)
 		return;
 	s = cache_cstats(c);
-	outf(o, ",\"%s\":{\"objects\":%u,\"active\":%u,\"entries\":%u,\"created\":%u,"
-		"\"create_failed\":%u,\"create_nomem\":%u,\"create_nospace\":%u,\"updated\":%u,"
-		"\"update_failed\":%u,\"update_notfound\":%u,\"deleted\":%u,\"delete_failed\":%u,"
-		"\"delete_notfound\":%u}",
+	outf(o,
+	     ",\"%s\":{\"objects\":%u,\"active\":%u,\"entries\":%u,\"created\":%u,"
+	     "\"create_failed\":%u,\"create_nomem\":%u,\"create_nospace\":%u,\"updated\":%u,"
+	     "\"update_failed\":%u,\"update_notfound\":%u,\"deleted\":%u,\"delete_failed\":%u,"
+	     "\"delete_notfound\":%u}",
 	     name, s->objects, s->active, s->hashed, s->add_ok, s->add_fail, s->add_nomem,
 	     s->add_nospace, s->upd_ok, s->upd_fail, s->upd_notfound, s->del_ok, s->del_fail,
 	     s->del_notfound);
@@ -277,47 +287,53 @@ static void json(struct out *o, const struct daemon *d)
 	if (d->sync)
 		sync_get_stats(d->sync, &ss);
 	outf(o, "{\"uptime\":%ld,\"mode\":\"%s\"", (long)(time(NULL) - d->start),
-	     d->cfg->mode == CFG_MODE_STATS ? "stats" :
-	     d->sync_mode & CFG_SYNC_FTFW ? "ftfw" : d->sync_mode & CFG_SYNC_ALARM ? "alarm" :
-	     d->sync_mode & CFG_SYNC_NOTRACK ? "notrack" : "none");
+	     d->cfg->mode == CFG_MODE_STATS    ? "stats"
+	     : d->sync_mode & CFG_SYNC_FTFW    ? "ftfw"
+	     : d->sync_mode & CFG_SYNC_ALARM   ? "alarm"
+	     : d->sync_mode & CFG_SYNC_NOTRACK ? "notrack"
+					       : "none");
 	json_cache(o, "internal", d->ct_int);
 	json_cache(o, "external", d->ct_ext);
 	json_cache(o, "internal_exp", d->exp_int);
 	json_cache(o, "external_exp", d->exp_ext);
-	outf(o, ",\"traffic\":{\"bytes\":%llu,\"packets\":%llu}",
-	     (unsigned long long)s->bytes, (unsigned long long)s->packets);
-	outf(o, ",\"netlink\":{\"events_received\":%llu,\"events_filtered\":%llu,"
-		"\"events_unknown\":%llu,\"events_failed\":%llu,\"dump_unknown\":%llu,"
-		"\"overrun\":%llu,\"flush_kernel\":%llu,\"resync_kernel\":%llu,\"buffer_size\":%zu}",
+	outf(o, ",\"traffic\":{\"bytes\":%llu,\"packets\":%llu}", (unsigned long long)s->bytes,
+	     (unsigned long long)s->packets);
+	outf(o,
+	     ",\"netlink\":{\"events_received\":%llu,\"events_filtered\":%llu,"
+	     "\"events_unknown\":%llu,\"events_failed\":%llu,\"dump_unknown\":%llu,"
+	     "\"overrun\":%llu,\"flush_kernel\":%llu,\"resync_kernel\":%llu,\"buffer_size\":%zu}",
 	     (unsigned long long)s->ev_received, (unsigned long long)s->ev_filtered,
 	     (unsigned long long)s->ev_unknown, (unsigned long long)s->ev_failed,
 	     (unsigned long long)s->dump_unknown, (unsigned long long)s->overrun,
 	     (unsigned long long)s->flush_kernel, (unsigned long long)s->resync_kernel,
 	     d->kern.evbuf);
-	outf(o, ",\"runtime\":{\"child_failed\":%llu,\"child_segfault\":%llu,\"child_termsig\":%llu,"
-		"\"local_read_failed\":%llu,\"local_unknown\":%llu}",
+	outf(o,
+	     ",\"runtime\":{\"child_failed\":%llu,\"child_segfault\":%llu,\"child_termsig\":%llu,"
+	     "\"local_read_failed\":%llu,\"local_unknown\":%llu}",
 	     (unsigned long long)s->child_failed, (unsigned long long)s->child_segv,
 	     (unsigned long long)s->child_termsig, (unsigned long long)s->local_read_failed,
 	     (unsigned long long)s->local_unknown);
 	if (d->cfg->mode == CFG_MODE_SYNC)
-		outf(o, ",\"network\":{\"malformed\":%llu,\"bad_version\":%llu,\"bad_header\":%llu,"
-			"\"bad_payload\":%llu,\"bad_type\":%llu,\"truncated\":%llu,\"bad_size\":%llu,"
-			"\"send_malformed\":%llu,\"lost\":%llu,\"before\":%llu,\"rejected_peer\":%llu,"
-			"\"peer_starts\":%llu},"
-			"\"queue\":{\"tx\":%u,\"rs\":%u,\"rs_max\":%u,\"rs_overflow\":%llu}",
+		outf(o,
+		     ",\"network\":{\"malformed\":%llu,\"bad_version\":%llu,\"bad_header\":%llu,"
+		     "\"bad_payload\":%llu,\"bad_type\":%llu,\"truncated\":%llu,\"bad_size\":%llu,"
+		     "\"send_malformed\":%llu,\"lost\":%llu,\"before\":%llu,\"rejected_peer\":%llu,"
+		     "\"peer_starts\":%llu},"
+		     "\"queue\":{\"tx\":%u,\"rs\":%u,\"rs_max\":%u,\"rs_overflow\":%llu}",
 		     (unsigned long long)n->malformed, (unsigned long long)n->bad_version,
 		     (unsigned long long)(n->bad_header + ss.bad),
 		     (unsigned long long)n->bad_payload, (unsigned long long)n->bad_type,
 		     (unsigned long long)n->truncated, (unsigned long long)n->bad_size,
 		     (unsigned long long)n->send_malformed, (unsigned long long)ss.lost,
 		     (unsigned long long)ss.before, (unsigned long long)rejected(d),
-		     (unsigned long long)ss.peer_starts, ss.txq_len,
-		     ss.rsq_len, ss.rsq_max, (unsigned long long)ss.rsq_overflow);
+		     (unsigned long long)ss.peer_starts, ss.txq_len, ss.rsq_len, ss.rsq_max,
+		     (unsigned long long)ss.rsq_overflow);
 	for (unsigned int i = 0; d->chan && i < chan_count(d->chan); i++) {
 		const struct chan_stats *cs = chan_stats(d->chan, i);
 
-		outf(o, "%s{\"device\":\"%s\",\"active\":%s,\"bytes_sent\":%llu,\"bytes_recv\":%llu,"
-			"\"pkts_sent\":%llu,\"pkts_recv\":%llu,\"err_send\":%llu,\"err_recv\":%llu}",
+		outf(o,
+		     "%s{\"device\":\"%s\",\"active\":%s,\"bytes_sent\":%llu,\"bytes_recv\":%llu,"
+		     "\"pkts_sent\":%llu,\"pkts_recv\":%llu,\"err_send\":%llu,\"err_recv\":%llu}",
 		     i ? "," : ",\"links\":[", chan_ifname(d->chan, i),
 		     chan_current(d->chan) == i ? "true" : "false",
 		     (unsigned long long)cs->bytes_sent, (unsigned long long)cs->bytes_recv,

@@ -10,16 +10,16 @@
 
 #define NIL UINT32_MAX
 #define NEVER UINT64_MAX
-#define REF_CTL SYNC_ID_LIMIT	/* a queue reference to a control message of the pool */
+#define REF_CTL SYNC_ID_LIMIT /* a queue reference to a control message of the pool */
 #define IDX (SYNC_ID_LIMIT - 1)
 #define CHUNK_SHIFT 10
 #define CHUNK (1u << CHUNK_SHIFT)
-#define SLOT_SHIFT 7		/* ALARM wheel: 128 ms slots ... */
+#define SLOT_SHIFT 7 /* ALARM wheel: 128 ms slots ... */
 #define SLOT (1u << SLOT_SHIFT)
-#define WHEEL 1024u		/* ... 131 s per turn */
+#define WHEEL 1024u /* ... 131 s per turn */
 #define ALIVE_MS 1000
-#define NPEER 4		/* their ack marks fill the st byte's high nibble */
-#define PEER_GONE_MS 5000	/* silence that ends a peer while another one talks */
+#define NPEER 4		  /* their ack marks fill the st byte's high nibble */
+#define PEER_GONE_MS 5000 /* silence that ends a peer while another one talks */
 /*
  * A peer repeats HELLO on every message until our HELLO_BACK reaches it.
  * HELLOs that follow on in sequence within this time are the same start,
@@ -35,7 +35,7 @@
  */
 #define HOLD_MS 1200
 #define PROBE_MS 300
-#define NMARK 32		/* queue-time marks: one per ms with queueing, for batch_delay_ms <= 31 exact */
+#define NMARK 32 /* queue-time marks: one per ms with queueing, for batch_delay_ms <= 31 exact */
 #define F_HELLO (WIRE_F_HELLO | WIRE_F_HELLO_BACK)
 
 /* Where an object is: its bits in st[]; the high nibble: peers that acked it (ACKED << peer). */
@@ -73,13 +73,13 @@ struct tab {
 struct ctl {
 	struct node n;
 	uint32_t from, to;
-	uint8_t flags, acked;	/* acked: like st's high nibble */
+	uint8_t flags, acked; /* acked: like st's high nibble */
 };
 
 /* Receive-side state of one sending node (upstream has one, for all). */
 struct peer {
-	uint64_t used, heard;	/* LRU stamp (0: free), last message */
-	uint64_t hello_at;	/* when its last HELLO re-based us (0: never) */
+	uint64_t used, heard; /* LRU stamp (0: free), last message */
+	uint64_t hello_at;    /* when its last HELLO re-based us (0: never) */
 	uint32_t key, last, ack_from, window;
 	bool seq_set, ack_set;
 };
@@ -89,21 +89,21 @@ struct sync {
 	const struct sync_ops *ops;
 	void *arg;
 	uint32_t seq, rng;
-	uint8_t hello, say_back, urgent, started, present;	/* present: ACKED << peer in use */
-	struct tab tab[2];		/* conntrack ids, expectation ids */
+	uint8_t hello, say_back, urgent, started, present; /* present: ACKED << peer in use */
+	struct tab tab[2];				   /* conntrack ids, expectation ids */
 	struct ctl *ctl;
 	uint32_t nctl, ctl_free;
-	uint32_t *ring, rhead, rlen, rcap;	/* transmit queue */
-	uint32_t txq, txc;		/* objects and control messages in it */
-	uint32_t pushed, popped;	/* ring entries ever */
+	uint32_t *ring, rhead, rlen, rcap; /* transmit queue */
+	uint32_t txq, txc;		   /* objects and control messages in it */
+	uint32_t pushed, popped;	   /* ring entries ever */
 	uint32_t mhead, mlen, delay;
 	struct {
-		uint32_t n;		/* from the n-th ring entry on ... */
-		uint64_t t;		/* ... queued at t */
+		uint32_t n; /* from the n-th ring entry on ... */
+		uint64_t t; /* ... queued at t */
 	} mark[NMARK];
-	uint32_t rs_head, rs_tail, rsq;	/* resend queue */
-	uint64_t now, alive_at, unflushed, wheel_due, wnext, used, heard;	/* heard: last input */
-	uint64_t hold_until, probe_at;	/* state messages wait for HELLO_BACK (0: not yet) */
+	uint32_t rs_head, rs_tail, rsq;					  /* resend queue */
+	uint64_t now, alive_at, unflushed, wheel_due, wnext, used, heard; /* heard: last input */
+	uint64_t hold_until, probe_at; /* state messages wait for HELLO_BACK (0: not yet) */
 	uint32_t *wheel;
 	struct peer peer[NPEER];
 	struct sync_stats st;
@@ -184,7 +184,8 @@ static int tx_push(struct sync *s, uint32_t ref)
 	}
 	s->ring[(s->rhead + s->rlen++) & (s->rcap - 1)] = ref;
 	/* FIFO: a mark per queueing ms gives every entry its queue time (late marks err early) */
-	if ((!s->mlen || s->mark[(s->mhead + s->mlen - 1) % NMARK].t != s->now) && s->mlen < NMARK) {
+	if ((!s->mlen || s->mark[(s->mhead + s->mlen - 1) % NMARK].t != s->now) &&
+	    s->mlen < NMARK) {
 		s->mark[(s->mhead + s->mlen) % NMARK].n = s->pushed;
 		s->mark[(s->mhead + s->mlen++) % NMARK].t = s->now;
 	}
@@ -327,7 +328,7 @@ static void rs_range(struct sync *s, uint32_t from, uint32_t to, int nack, int i
 			continue;
 		}
 		if (tx_push(s, r))
-			continue;	/* stays in the resend queue */
+			continue; /* stays in the resend queue */
 		rs_unlink(s, r);
 		if (is_ctl(r)) {
 			s->txc++;
@@ -486,7 +487,7 @@ static void send_obj(struct sync *s, uint32_t id, uint64_t queued)
 	int len;
 
 	if (!(*st & ST_TX))
-		return;	/* forgotten while queued */
+		return; /* forgotten while queued */
 	*st &= (uint8_t)~ST_TX;
 	s->txq--;
 	len = s->ops->encode(s->arg, id, s->buf, sizeof(s->buf));
@@ -520,8 +521,8 @@ static void send_obj(struct sync *s, uint32_t id, uint64_t queued)
 /* Due time of the oldest message queued or buffered in the channel (NEVER: none). */
 static uint64_t flush_due(const struct sync *s)
 {
-	uint64_t t = s->mlen && s->mark[s->mhead].t < s->unflushed ? s->mark[s->mhead].t
-								     : s->unflushed;
+	uint64_t t =
+		s->mlen && s->mark[s->mhead].t < s->unflushed ? s->mark[s->mhead].t : s->unflushed;
 
 	return t == NEVER ? NEVER : t + s->delay;
 }
@@ -588,7 +589,7 @@ struct sync *sync_new(const struct sync_cfg *cfg, const struct sync_ops *ops, vo
 		s->cfg.resend_queue_size = 131072;
 	if (!s->cfg.refresh_time)
 		s->cfg.refresh_time = 60;
-	s->delay = !cfg->batch_delay_ms		       ? SYNC_BATCH_DELAY_MS
+	s->delay = !cfg->batch_delay_ms			   ? SYNC_BATCH_DELAY_MS
 		   : cfg->batch_delay_ms == SYNC_BATCH_OFF ? 0
 							   : cfg->batch_delay_ms;
 	if (!s->cfg.batch_objects)
@@ -649,7 +650,7 @@ void sync_forget(struct sync *s, uint32_t id)
 	if (!st)
 		return;
 	if (*st & ST_TX)
-		s->txq--;	/* its ring entry is skipped */
+		s->txq--; /* its ring entry is skipped */
 	if (*st & ST_RS)
 		rs_unlink(s, id);
 	if (*st & ST_TM)
@@ -669,7 +670,7 @@ static void peer_end(struct sync *s, struct peer *p)
 	int i = (int)(p - s->peer);
 
 	rs_acked_all(s, i);
-	s->present &= (uint8_t)~(ACKED << i);
+	s->present &= (uint8_t) ~(ACKED << i);
 	p->used = 0;
 }
 
@@ -743,7 +744,9 @@ enum sync_rx sync_input(struct sync *s, uint32_t peer, const struct wire_hdr *h,
 
 	start(s, now_ms);
 	if (s->cfg.mode == SYNC_ALARM)
-		return h->flags ? SYNC_RX_CTL : h->type > WIRE_EXP_DEL ? SYNC_RX_BAD_TYPE : SYNC_RX_DATA;
+		return h->flags			? SYNC_RX_CTL
+		       : h->type > WIRE_EXP_DEL ? SYNC_RX_BAD_TYPE
+						: SYNC_RX_DATA;
 	p = peer_get(s, peer, now_ms);
 	i = (int)(p - s->peer);
 	if (s->cfg.mode == SYNC_NOTRACK) {
@@ -753,9 +756,9 @@ enum sync_rx sync_input(struct sync *s, uint32_t peer, const struct wire_hdr *h,
 	}
 	if (h->flags & WIRE_F_HELLO_BACK && s->hello == HELLO_SAY)
 		s->hello = HELLO_DONE;
-	if (h->flags & WIRE_F_HELLO && !(s->delay && p->seq_set && p->hello_at &&
-					  now_ms - p->hello_at < HELLO_SESSION_MS &&
-					  wire_after(h->seq, p->last))) {
+	if (h->flags & WIRE_F_HELLO &&
+	    !(s->delay && p->seq_set && p->hello_at && now_ms - p->hello_at < HELLO_SESSION_MS &&
+	      wire_after(h->seq, p->last))) {
 		/* the peer (re)started: it knows nothing of what we would resend */
 		s->say_back = 1;
 		hello = true;

@@ -68,9 +68,9 @@ struct sync_ops {
 
 struct sync_cfg {
 	enum sync_mode mode;
-	uint32_t ack_window;		/* FT-FW ACKWindowSize (0 = 300) */
-	uint32_t resend_queue_size;	/* FT-FW ResendQueueSize (0 = 131072) */
-	uint32_t refresh_time;		/* ALARM RefreshTime in seconds (0 = 60) */
+	uint32_t ack_window;	    /* FT-FW ACKWindowSize (0 = 300) */
+	uint32_t resend_queue_size; /* FT-FW ResendQueueSize (0 = 131072) */
+	uint32_t refresh_time;	    /* ALARM RefreshTime in seconds (0 = 60) */
 	/*
 	 * Live path: a queued object may wait up to batch_delay_ms (0 =
 	 * SYNC_BATCH_DELAY_MS, SYNC_BATCH_OFF = none, upstream's timing) for
@@ -88,23 +88,23 @@ struct sync_cfg {
 
 /* Counters for conntrackd -s (network, queue, rsqueue). */
 struct sync_stats {
-	uint64_t lost, before;		/* sequence tracking: messages missed, late/duplicate */
-	uint64_t bad;			/* messages the mode refused (also returned as SYNC_RX_BAD) */
-	uint64_t enc_err;		/* objects dropped because encode failed (oversized) */
-	uint32_t txq_len, rsq_len;	/* current elements */
-	uint64_t txq_nomem;		/* txqueue "not enough space errors" (allocation failed) */
-	uint64_t rsq_overflow;		/* rsqueue "not enough space errors": oldest dropped when full */
-	uint32_t rsq_max;		/* ResendQueueSize in FT-FW, else 0 */
-	uint32_t qnodes;		/* "allocated queue nodes": control messages held */
-	uint64_t peer_starts;		/* FT-FW: HELLO sessions seen, one per peer (re)start */
+	uint64_t lost, before;	   /* sequence tracking: messages missed, late/duplicate */
+	uint64_t bad;		   /* messages the mode refused (also returned as SYNC_RX_BAD) */
+	uint64_t enc_err;	   /* objects dropped because encode failed (oversized) */
+	uint32_t txq_len, rsq_len; /* current elements */
+	uint64_t txq_nomem;	   /* txqueue "not enough space errors" (allocation failed) */
+	uint64_t rsq_overflow;	   /* rsqueue "not enough space errors": oldest dropped when full */
+	uint32_t rsq_max;	   /* ResendQueueSize in FT-FW, else 0 */
+	uint32_t qnodes;	   /* "allocated queue nodes": control messages held */
+	uint64_t peer_starts;	   /* FT-FW: HELLO sessions seen, one per peer (re)start */
 };
 
 /* What sync_input decided about a received message. */
 enum sync_rx {
-	SYNC_RX_DATA,	  /* a state message to apply (caller decodes it); its link becomes current */
-	SYNC_RX_CTL,	  /* a control message, consumed; its link becomes current */
-	SYNC_RX_DROP,	  /* late or duplicate (FT-FW): not applied */
-	SYNC_RX_BAD,	  /* refused: count as malformed header */
+	SYNC_RX_DATA, /* a state message to apply (caller decodes it); its link becomes current */
+	SYNC_RX_CTL,  /* a control message, consumed; its link becomes current */
+	SYNC_RX_DROP, /* late or duplicate (FT-FW): not applied */
+	SYNC_RX_BAD,  /* refused: count as malformed header */
 	SYNC_RX_BAD_TYPE, /* ALARM, flags 0, type > 5: count as bad message type; link becomes current */
 };
 

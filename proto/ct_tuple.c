@@ -7,20 +7,26 @@
 
 /* Query type -> reply type + 1 (0: no reply type), ICMPv4 only; v6 is a switch. */
 static const uint8_t icmp_reply4[] = {
-	[0] = 8 + 1, [8] = 0 + 1, [13] = 14 + 1, [14] = 13 + 1,
+	[0] = 8 + 1,   [8] = 0 + 1,   [13] = 14 + 1, [14] = 13 + 1,
 	[15] = 16 + 1, [16] = 15 + 1, [17] = 18 + 1, [18] = 17 + 1,
 };
 
 uint8_t ct_icmp_reply_type(uint8_t l4, uint8_t type)
 {
 	if (l4 == 1)
-		return type < sizeof(icmp_reply4) && icmp_reply4[type] ? icmp_reply4[type] - 1 : 255;
+		return type < sizeof(icmp_reply4) && icmp_reply4[type] ? icmp_reply4[type] - 1
+								       : 255;
 	switch (type) {
-	case 128: return 129;
-	case 129: return 128;
-	case 139: return 140;
-	case 140: return 139;
-	default: return 255;
+	case 128:
+		return 129;
+	case 129:
+		return 128;
+	case 139:
+		return 140;
+	case 140:
+		return 139;
+	default:
+		return 255;
 	}
 }
 
@@ -97,12 +103,12 @@ bool ct_is_spat(const struct ct *ct)
 {
 	return nat_done(ct, CT_IPS_SRC_NAT_DONE) &&
 	       t_port(&ct->reply, CT_T_DPORT, ct->reply.dport) !=
-	       t_port(&ct->orig, CT_T_SPORT, ct->orig.sport);
+		       t_port(&ct->orig, CT_T_SPORT, ct->orig.sport);
 }
 
 bool ct_is_dpat(const struct ct *ct)
 {
 	return nat_done(ct, CT_IPS_DST_NAT_DONE) &&
 	       t_port(&ct->reply, CT_T_SPORT, ct->reply.sport) !=
-	       t_port(&ct->orig, CT_T_DPORT, ct->orig.dport);
+		       t_port(&ct->orig, CT_T_DPORT, ct->orig.dport);
 }

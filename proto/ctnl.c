@@ -97,8 +97,8 @@ void ctnl_put_protoinfo(struct nlb *b, const struct ct *ct)
 	const uint64_t tcp = CT_BIT(CT_TCP_STATE) | CT_BIT(CT_TCP_WSCALE_ORIG) |
 			     CT_BIT(CT_TCP_WSCALE_REPLY) | CT_BIT(CT_TCP_FLAGS_ORIG) |
 			     CT_BIT(CT_TCP_FLAGS_REPLY);
-	const uint64_t sctp = CT_BIT(CT_SCTP_STATE) | CT_BIT(CT_SCTP_VTAG_ORIG) |
-			      CT_BIT(CT_SCTP_VTAG_REPLY);
+	const uint64_t sctp =
+		CT_BIT(CT_SCTP_STATE) | CT_BIT(CT_SCTP_VTAG_ORIG) | CT_BIT(CT_SCTP_VTAG_REPLY);
 	const uint64_t dccp = CT_BIT(CT_DCCP_STATE) | CT_BIT(CT_DCCP_ROLE) | CT_BIT(CT_DCCP_HSEQ);
 	size_t n = nlb_nest(b, CTA_PROTOINFO), p;
 
@@ -111,12 +111,12 @@ void ctnl_put_protoinfo(struct nlb *b, const struct ct *ct)
 		if (ct_has(ct, CT_TCP_WSCALE_REPLY))
 			nlb_u8(b, CTA_PROTOINFO_TCP_WSCALE_REPLY, ct->tcp.wscale_reply);
 		if (ct_has(ct, CT_TCP_FLAGS_ORIG)) {
-			uint8_t fl[2] = {ct->tcp.flags_orig, ct->tcp.mask_orig};
+			uint8_t fl[2] = { ct->tcp.flags_orig, ct->tcp.mask_orig };
 
 			nlb_put(b, CTA_PROTOINFO_TCP_FLAGS_ORIGINAL, fl, sizeof(fl));
 		}
 		if (ct_has(ct, CT_TCP_FLAGS_REPLY)) {
-			uint8_t fl[2] = {ct->tcp.flags_reply, ct->tcp.mask_reply};
+			uint8_t fl[2] = { ct->tcp.flags_reply, ct->tcp.mask_reply };
 
 			nlb_put(b, CTA_PROTOINFO_TCP_FLAGS_REPLY, fl, sizeof(fl));
 		}
@@ -349,11 +349,11 @@ int ctnl_build_ct(void *buf, size_t len, uint16_t msg, uint16_t flags, uint8_t f
 		nlb_u32be(&b, CTA_MARK_MASK, ct->mark_mask);
 	if (ct_has(ct, CT_ZONE))
 		nlb_u16be(&b, CTA_ZONE, ct->zone);
-	if (ct->present & (CT_BIT(CT_TCP_STATE) | CT_BIT(CT_TCP_WSCALE_ORIG) |
-			   CT_BIT(CT_TCP_WSCALE_REPLY) | CT_BIT(CT_TCP_FLAGS_ORIG) |
-			   CT_BIT(CT_TCP_FLAGS_REPLY) | CT_BIT(CT_SCTP_STATE) |
-			   CT_BIT(CT_SCTP_VTAG_ORIG) | CT_BIT(CT_SCTP_VTAG_REPLY) |
-			   CT_BIT(CT_DCCP_STATE) | CT_BIT(CT_DCCP_ROLE) | CT_BIT(CT_DCCP_HSEQ)))
+	if (ct->present &
+	    (CT_BIT(CT_TCP_STATE) | CT_BIT(CT_TCP_WSCALE_ORIG) | CT_BIT(CT_TCP_WSCALE_REPLY) |
+	     CT_BIT(CT_TCP_FLAGS_ORIG) | CT_BIT(CT_TCP_FLAGS_REPLY) | CT_BIT(CT_SCTP_STATE) |
+	     CT_BIT(CT_SCTP_VTAG_ORIG) | CT_BIT(CT_SCTP_VTAG_REPLY) | CT_BIT(CT_DCCP_STATE) |
+	     CT_BIT(CT_DCCP_ROLE) | CT_BIT(CT_DCCP_HSEQ)))
 		ctnl_put_protoinfo(&b, ct);
 	if (ct_has(ct, CT_HELPER))
 		ctnl_put_strnest(&b, CTA_HELP, CTA_HELP_NAME, ct->helper, 1);

@@ -38,7 +38,7 @@ enum {
  */
 enum {
 	CTNL_F_MARK = 1 << 0,	/* CTA_MARK + CTA_MARK_MASK */
-	CTNL_F_STATUS = 1 << 1,	/* CTA_STATUS + CTA_STATUS_MASK */
+	CTNL_F_STATUS = 1 << 1, /* CTA_STATUS + CTA_STATUS_MASK */
 	CTNL_F_ZONE = 1 << 2,	/* CTA_ZONE */
 	CTNL_F_TUPLE = 1 << 3,	/* CTA_TUPLE_ORIG/REPLY + CTA_FILTER */
 };
@@ -48,7 +48,7 @@ enum {
 	CTNL_FF_IP_DST = 1 << 1,
 	CTNL_FF_TUPLE_ZONE = 1 << 2,
 	CTNL_FF_PROTO_NUM = 1 << 3,
-	CTNL_FF_PROTO_SRC_PORT = 1 << 4,	/* kernel compares ports for TCP and UDP only */
+	CTNL_FF_PROTO_SRC_PORT = 1 << 4, /* kernel compares ports for TCP and UDP only */
 	CTNL_FF_PROTO_DST_PORT = 1 << 5,
 	CTNL_FF_ICMP_TYPE = 1 << 6,
 	CTNL_FF_ICMP_CODE = 1 << 7,
@@ -63,8 +63,8 @@ struct ctnl_filter {
 	uint32_t mark, mark_mask;
 	uint32_t status, status_mask;
 	uint16_t zone;
-	struct ct_tuple orig, reply;	/* values for CTNL_F_TUPLE */
-	uint32_t orig_flags, reply_flags;	/* CTA_FILTER_ORIG_FLAGS / _REPLY_FLAGS */
+	struct ct_tuple orig, reply;	  /* values for CTNL_F_TUPLE */
+	uint32_t orig_flags, reply_flags; /* CTA_FILTER_ORIG_FLAGS / _REPLY_FLAGS */
 };
 
 /*
@@ -139,7 +139,7 @@ int ctnl_build_ct(void *buf, size_t len, uint16_t msg, uint16_t flags, uint8_t f
 int ctnl_build_simple(void *buf, size_t len, uint8_t subsys, uint16_t msg, uint16_t flags,
 		      uint8_t family, uint32_t seq);
 /* NEW / GET / DELETE of one expectation. */
-int ctnl_build_exp(void *buf, size_t len, uint16_t msg, uint16_t flags, uint8_t family, uint32_t seq,
-		   const struct ct_exp *exp);
+int ctnl_build_exp(void *buf, size_t len, uint16_t msg, uint16_t flags, uint8_t family,
+		   uint32_t seq, const struct ct_exp *exp);
 
 #endif

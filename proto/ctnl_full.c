@@ -83,9 +83,10 @@ static void full_ct_attr(struct nlb *b, const struct ct *ct, uint8_t type)
 		n = nlb_nest(b, type);
 		if (ct_has(ct, CT_TS_START))
 			ctnl_put64(b, CTA_TIMESTAMP_START, ct->ts_start, CTA_TIMESTAMP_PAD,
-			      ct->wire_pad);
+				   ct->wire_pad);
 		if (ct_has(ct, CT_TS_STOP))
-			ctnl_put64(b, CTA_TIMESTAMP_STOP, ct->ts_stop, CTA_TIMESTAMP_PAD, ct->wire_pad);
+			ctnl_put64(b, CTA_TIMESTAMP_STOP, ct->ts_stop, CTA_TIMESTAMP_PAD,
+				   ct->wire_pad);
 		nlb_nest_end(b, n);
 		break;
 	case CTA_LABELS:
@@ -97,14 +98,15 @@ static void full_ct_attr(struct nlb *b, const struct ct *ct, uint8_t type)
 		break;
 	case CTA_SEQ_ADJ_ORIG:
 		ctnl_put_u32_triple(b, type, ct->seqadj_orig.correction_pos,
-				ct->seqadj_orig.offset_before, ct->seqadj_orig.offset_after);
+				    ct->seqadj_orig.offset_before, ct->seqadj_orig.offset_after);
 		break;
 	case CTA_SEQ_ADJ_REPLY:
 		ctnl_put_u32_triple(b, type, ct->seqadj_reply.correction_pos,
-				ct->seqadj_reply.offset_before, ct->seqadj_reply.offset_after);
+				    ct->seqadj_reply.offset_before, ct->seqadj_reply.offset_after);
 		break;
 	case CTA_SYNPROXY:
-		ctnl_put_u32_triple(b, type, ct->synproxy.isn, ct->synproxy.its, ct->synproxy.tsoff);
+		ctnl_put_u32_triple(b, type, ct->synproxy.isn, ct->synproxy.its,
+				    ct->synproxy.tsoff);
 		break;
 	case CTA_NAT_SRC:
 		ctnl_put_nat(b, type, &ct->snat);

@@ -11,7 +11,7 @@
 
 /* Newer than Debian 12's uapi headers (kernel 6.14): the event time of an entry. */
 #define CTNL_CTA_TIMESTAMP_EVENT 27
-#define CTNL_CTA_MAX		 27
+#define CTNL_CTA_MAX 27
 
 /* Tuple as the kernel lays it out: IP nest, PROTO nest, optional zone. l3 picks v4/v6 attributes.
  */

@@ -165,15 +165,17 @@ POL(pol_stats, CT_STATS_MAX - 1, 0,
 enum fld_kind { F_U8, F_BE16, F_BE32, F_BE64, F_RAW2, F_STR };
 
 struct fld {
-	uint8_t type;	/* attribute type in its nest */
-	uint8_t kind;	/* enum fld_kind */
-	uint8_t bit;	/* present bit index */
-	uint8_t size;	/* F_STR: buffer size */
-	uint16_t off;	/* offset of the field in the target struct */
+	uint8_t type; /* attribute type in its nest */
+	uint8_t kind; /* enum fld_kind */
+	uint8_t bit;  /* present bit index */
+	uint8_t size; /* F_STR: buffer size */
+	uint16_t off; /* offset of the field in the target struct */
 };
 
 #define FLD(type, kind, st, member, bit) \
-	{ (type), (kind), (bit), (uint8_t)sizeof(((st *)0)->member), offsetof(st, member) }
+	{ \
+		(type), (kind), (bit), (uint8_t)sizeof(((st *)0)->member), offsetof(st, member) \
+	}
 /* Tuple fields carry masks (CT_T_*); the table wants the bit index. */
 #define TFLD(type, kind, member, mask) FLD(type, kind, struct ct_tuple, member, __builtin_ctz(mask))
 #define NFLD(t) (sizeof(t) / sizeof((t)[0]))
@@ -213,7 +215,7 @@ get_fields(const struct nlattr *const *tb, const struct fld *f, unsigned int n, 
 			memcpy(p, &v, sizeof(v));
 			break;
 		}
-		case F_RAW2:	/* struct nf_ct_tcp_flags: flags, mask */
+		case F_RAW2: /* struct nf_ct_tcp_flags: flags, mask */
 			memcpy(p, nla_payload(a), 2);
 			break;
 		case F_STR:
@@ -301,7 +303,7 @@ static const struct fld fld_exp[] = {
 static inline __attribute__((always_inline)) int
 walk_nest(const struct nlattr *a, const struct nla_policy *pol, const struct nlattr **tb)
 {
-	struct nla_walk w = {.tb = tb};
+	struct nla_walk w = { .tb = tb };
 
 	return nla_walk_inline(nla_payload(a), nla_plen(a), pol, &w);
 }
@@ -422,7 +424,7 @@ static int parse_protoinfo(const struct nlattr *a, struct ct *ct)
 static int parse_counters(const struct nlattr *a, struct ct *ct, int reply, struct nla_walk *top)
 {
 	const struct nlattr *tb[TB_MAX];
-	struct nla_walk w = {.tb = tb, .base = top->base};
+	struct nla_walk w = { .tb = tb, .base = top->base };
 	struct ct_counters *c = reply ? &ct->cnt_reply : &ct->cnt_orig;
 	int err = nla_walk_inline(nla_payload(a), nla_plen(a), &pol_counters, &w);
 
@@ -461,20 +463,20 @@ static int parse_nat(const struct nlattr *a, struct ct_nat *n)
 		n->l3 = AF_INET;
 		if (tb[CTA_NAT_V4_MINIP])
 			memcpy(n->min_ip.b, nla_payload(tb[CTA_NAT_V4_MINIP]), 4);
-		memcpy(
-		    n->max_ip.b,
-		    nla_payload(tb[CTA_NAT_V4_MAXIP] ? tb[CTA_NAT_V4_MAXIP] : tb[CTA_NAT_V4_MINIP]),
-		    4);
+		memcpy(n->max_ip.b,
+		       nla_payload(tb[CTA_NAT_V4_MAXIP] ? tb[CTA_NAT_V4_MAXIP]
+							: tb[CTA_NAT_V4_MINIP]),
+		       4);
 		if (!tb[CTA_NAT_V4_MINIP])
 			n->min_ip = n->max_ip;
 	} else if (tb[CTA_NAT_V6_MINIP] || tb[CTA_NAT_V6_MAXIP]) {
 		n->l3 = AF_INET6;
 		if (tb[CTA_NAT_V6_MINIP])
 			memcpy(n->min_ip.b, nla_payload(tb[CTA_NAT_V6_MINIP]), 16);
-		memcpy(
-		    n->max_ip.b,
-		    nla_payload(tb[CTA_NAT_V6_MAXIP] ? tb[CTA_NAT_V6_MAXIP] : tb[CTA_NAT_V6_MINIP]),
-		    16);
+		memcpy(n->max_ip.b,
+		       nla_payload(tb[CTA_NAT_V6_MAXIP] ? tb[CTA_NAT_V6_MAXIP]
+							: tb[CTA_NAT_V6_MINIP]),
+		       16);
 		if (!tb[CTA_NAT_V6_MINIP])
 			n->min_ip = n->max_ip;
 	}
@@ -492,9 +494,10 @@ static int parse_nat(const struct nlattr *a, struct ct_nat *n)
 }
 
 /* seqadj and synproxy nests: three u32 attributes, types 1..3. Inlined so the policy folds. */
-static inline __attribute__((always_inline)) int
-parse_u32_triple(const struct nlattr *a, const struct nla_policy *pol, uint32_t *v0, uint32_t *v1,
-		 uint32_t *v2)
+static inline __attribute__((always_inline)) int parse_u32_triple(const struct nlattr *a,
+								  const struct nla_policy *pol,
+								  uint32_t *v0, uint32_t *v1,
+								  uint32_t *v2)
 {
 	const struct nlattr *tb[TB_MAX];
 	int err = walk_nest(a, pol, tb);
@@ -587,16 +590,16 @@ static int parse_ct_attrs(const struct nlattr **tb, struct ct *ct)
 	}
 	if (tb[CTA_SEQ_ADJ_ORIG]) {
 		err = parse_u32_triple(
-		    tb[CTA_SEQ_ADJ_ORIG], &pol_seqadj, &ct->seqadj_orig.correction_pos,
-		    &ct->seqadj_orig.offset_before, &ct->seqadj_orig.offset_after);
+			tb[CTA_SEQ_ADJ_ORIG], &pol_seqadj, &ct->seqadj_orig.correction_pos,
+			&ct->seqadj_orig.offset_before, &ct->seqadj_orig.offset_after);
 		if (err)
 			return err;
 		ct_set(ct, CT_SEQADJ_ORIG);
 	}
 	if (tb[CTA_SEQ_ADJ_REPLY]) {
 		err = parse_u32_triple(
-		    tb[CTA_SEQ_ADJ_REPLY], &pol_seqadj, &ct->seqadj_reply.correction_pos,
-		    &ct->seqadj_reply.offset_before, &ct->seqadj_reply.offset_after);
+			tb[CTA_SEQ_ADJ_REPLY], &pol_seqadj, &ct->seqadj_reply.correction_pos,
+			&ct->seqadj_reply.offset_before, &ct->seqadj_reply.offset_after);
 		if (err)
 			return err;
 		ct_set(ct, CT_SEQADJ_REPLY);
@@ -635,7 +638,7 @@ int ctnl_parse_ct(const struct nlmsghdr *nlh, struct ct *ct, enum ct_msg *kind)
 	if (err)
 		return err;
 	ct->family = nfg->nfgen_family;
-	w = (struct nla_walk){.tb = tb, .order = ct->wire_order, .cap = CT_WIRE_MAX, .base = nlh};
+	w = (struct nla_walk){ .tb = tb, .order = ct->wire_order, .cap = CT_WIRE_MAX, .base = nlh };
 	err = nla_walk_inline(attrs, alen, &pol_ct, &w);
 	if (err)
 		return err;
@@ -650,10 +653,10 @@ int ctnl_parse_ct(const struct nlmsghdr *nlh, struct ct *ct, enum ct_msg *kind)
 			return err;
 	}
 	if (tb[CTA_TIMESTAMP]) {
-		struct nla_walk tw = {.tb = sub, .base = nlh};
+		struct nla_walk tw = { .tb = sub, .base = nlh };
 
 		err = nla_walk_inline(nla_payload(tb[CTA_TIMESTAMP]), nla_plen(tb[CTA_TIMESTAMP]),
-			       &pol_tstamp, &tw);
+				      &pol_tstamp, &tw);
 		if (err)
 			return err;
 		if (tw.pad_off >= 0)
@@ -686,7 +689,7 @@ int ctnl_parse_exp(const struct nlmsghdr *nlh, struct ct_exp *exp, enum ct_msg *
 	if (err)
 		return err;
 	exp->family = nfg->nfgen_family;
-	w = (struct nla_walk){.tb = tb, .order = exp->wire_order, .cap = sizeof(exp->wire_order)};
+	w = (struct nla_walk){ .tb = tb, .order = exp->wire_order, .cap = sizeof(exp->wire_order) };
 	err = nla_walk(attrs, alen, &pol_exp, &w);
 	if (err)
 		return err;
@@ -694,9 +697,9 @@ int ctnl_parse_exp(const struct nlmsghdr *nlh, struct ct_exp *exp, enum ct_msg *
 	static const struct {
 		uint8_t type, attr;
 	} tuples[] = {
-	    {CTA_EXPECT_MASTER, CT_EXP_MASTER},
-	    {CTA_EXPECT_TUPLE, CT_EXP_TUPLE},
-	    {CTA_EXPECT_MASK, CT_EXP_MASK},
+		{ CTA_EXPECT_MASTER, CT_EXP_MASTER },
+		{ CTA_EXPECT_TUPLE, CT_EXP_TUPLE },
+		{ CTA_EXPECT_MASK, CT_EXP_MASK },
 	};
 	for (size_t i = 0; i < 3; i++) {
 		struct ct_tuple *t = i == 0 ? &exp->master : i == 1 ? &exp->tuple : &exp->mask;
@@ -744,7 +747,7 @@ int ctnl_parse_stats_cpu(const struct nlmsghdr *nlh, struct ct_stats *st)
 	if (err)
 		return err;
 	st->cpu = be16toh(nfg->res_id);
-	w = (struct nla_walk){.tb = tb, .order = st->order, .cap = CT_STATS_MAX};
+	w = (struct nla_walk){ .tb = tb, .order = st->order, .cap = CT_STATS_MAX };
 	err = nla_walk(attrs, alen, &pol_stats, &w);
 	if (err)
 		return err;
@@ -764,7 +767,7 @@ int ctnl_parse_stats_global(const struct nlmsghdr *nlh, uint32_t *entries, uint3
 	const struct nfgenmsg *nfg;
 	const uint8_t *attrs;
 	size_t alen;
-	struct nla_walk w = {.tb = tb};
+	struct nla_walk w = { .tb = tb };
 	int err = msg_frame(nlh, CTNL_SUBSYS_CT, &attrs, &alen, &nfg);
 
 	if (err)
@@ -777,7 +780,7 @@ int ctnl_parse_stats_global(const struct nlmsghdr *nlh, uint32_t *entries, uint3
 	*entries = nla_get32be(tb[CTA_STATS_GLOBAL_ENTRIES]);
 	if (max_entries)
 		*max_entries = tb[CTA_STATS_GLOBAL_MAX_ENTRIES]
-				   ? nla_get32be(tb[CTA_STATS_GLOBAL_MAX_ENTRIES])
-				   : 0;
+				       ? nla_get32be(tb[CTA_STATS_GLOBAL_MAX_ENTRIES])
+				       : 0;
 	return 0;
 }

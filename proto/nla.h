@@ -34,14 +34,35 @@ struct nla_pol {
 };
 
 /* Policy entries: always build them with these so the bounds match the kind. */
-#define NLA_U8 { NK_U8, 1, 1 }
-#define NLA_U16 { NK_U16, 2, 1 }
-#define NLA_U32 { NK_U32, 4, 1 }
-#define NLA_U64 { NK_U64, 8, 1 }
-#define NLA_BIN(lo, hi) { NK_BIN, (lo), (hi) - (lo) + 1 }
+#define NLA_U8 \
+	{ \
+		NK_U8, 1, 1 \
+	}
+#define NLA_U16 \
+	{ \
+		NK_U16, 2, 1 \
+	}
+#define NLA_U32 \
+	{ \
+		NK_U32, 4, 1 \
+	}
+#define NLA_U64 \
+	{ \
+		NK_U64, 8, 1 \
+	}
+#define NLA_BIN(lo, hi) \
+	{ \
+		NK_BIN, (lo), (hi) - (lo) + 1 \
+	}
 /* Payloads are below UINT16_MAX - NLA_HDRLEN, so these accept every length. */
-#define NLA_STR { NK_STR, 0, UINT16_MAX }
-#define NLA_NEST { NK_NEST, 0, UINT16_MAX }
+#define NLA_STR \
+	{ \
+		NK_STR, 0, UINT16_MAX \
+	}
+#define NLA_NEST \
+	{ \
+		NK_NEST, 0, UINT16_MAX \
+	}
 
 /* One attribute nest: entries indexed by type, 1..maxtype. */
 struct nla_policy {

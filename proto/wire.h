@@ -11,8 +11,8 @@ struct ct;
 struct ct_exp;
 
 #define WIRE_VERSION 1
-#define WIRE_HDR_LEN 8		/* state messages and ALIVE */
-#define WIRE_CTL_LEN 16		/* ACK, NACK, RESYNC: header + from + to */
+#define WIRE_HDR_LEN 8	/* state messages and ALIVE */
+#define WIRE_CTL_LEN 16 /* ACK, NACK, RESYNC: header + from + to */
 
 /* Message types (low nibble of byte 0). */
 enum wire_type {
@@ -48,19 +48,19 @@ struct wire_hdr {
 
 /* What wire_next found at the cursor (spec 2.5 steps 1-7). */
 enum wire_rx {
-	WIRE_RX_OK,		/* *h holds the next message; the cursor moved past it */
-	WIRE_RX_END,		/* no bytes left */
-	WIRE_RX_TRUNCATED,	/* stop: fewer bytes than a header needs */
-	WIRE_RX_BAD_SIZE,	/* stop: len 0, shorter than its kind needs, or past the end */
-	WIRE_RX_BAD_VERSION,	/* skip this message (the cursor moved past it) and go on */
+	WIRE_RX_OK,	     /* *h holds the next message; the cursor moved past it */
+	WIRE_RX_END,	     /* no bytes left */
+	WIRE_RX_TRUNCATED,   /* stop: fewer bytes than a header needs */
+	WIRE_RX_BAD_SIZE,    /* stop: len 0, shorter than its kind needs, or past the end */
+	WIRE_RX_BAD_VERSION, /* skip this message (the cursor moved past it) and go on */
 };
 
 /* Conntrack attribute types (messages CT_NEW, CT_UPD, CT_DEL). */
 enum wire_nta {
-	WIRE_NTA_IPV4,		/* orig src, dst */
+	WIRE_NTA_IPV4, /* orig src, dst */
 	WIRE_NTA_IPV6,
 	WIRE_NTA_L4PROTO,
-	WIRE_NTA_PORT,		/* orig sport, dport */
+	WIRE_NTA_PORT, /* orig sport, dport */
 	WIRE_NTA_TCP_STATE,
 	WIRE_NTA_STATUS,
 	WIRE_NTA_TIMEOUT,
@@ -71,8 +71,8 @@ enum wire_nta {
 	WIRE_NTA_MASTER_PORT,
 	WIRE_NTA_SNAT_IPV4,
 	WIRE_NTA_DNAT_IPV4,
-	WIRE_NTA_SPAT_PORT,	/* little-endian (spec 3.1) */
-	WIRE_NTA_DPAT_PORT,	/* little-endian */
+	WIRE_NTA_SPAT_PORT, /* little-endian (spec 3.1) */
+	WIRE_NTA_DPAT_PORT, /* little-endian */
 	WIRE_NTA_NAT_SEQ_ADJ,
 	WIRE_NTA_SCTP_STATE,
 	WIRE_NTA_SCTP_VTAG_ORIG,
@@ -81,14 +81,14 @@ enum wire_nta {
 	WIRE_NTA_DCCP_ROLE,
 	WIRE_NTA_ICMP_TYPE,
 	WIRE_NTA_ICMP_CODE,
-	WIRE_NTA_ICMP_ID,	/* little-endian */
+	WIRE_NTA_ICMP_ID, /* little-endian */
 	WIRE_NTA_TCP_WSCALE_ORIG,
 	WIRE_NTA_TCP_WSCALE_REPL,
 	WIRE_NTA_HELPER_NAME,
 	WIRE_NTA_LABELS,
 	WIRE_NTA_SNAT_IPV6,
 	WIRE_NTA_DNAT_IPV6,
-	WIRE_NTA_SYNPROXY,	/* its, isn, tsoff */
+	WIRE_NTA_SYNPROXY, /* its, isn, tsoff */
 	WIRE_NTA_ZONE,
 	WIRE_NTA_MAX
 };
@@ -161,8 +161,8 @@ enum wire_rx wire_next(const uint8_t *buf, size_t len, size_t *off, struct wire_
 
 /* Options of the attribute encoders. */
 enum {
-	WIRE_ENC_NO_TIMEOUT = 1 << 0,	/* the sender has CommitTimeout: no NTA_TIMEOUT */
-	WIRE_ENC_WSCALE = 1 << 1,	/* TCPWindowTracking on: send the window scales */
+	WIRE_ENC_NO_TIMEOUT = 1 << 0, /* the sender has CommitTimeout: no NTA_TIMEOUT */
+	WIRE_ENC_WSCALE = 1 << 1,     /* TCPWindowTracking on: send the window scales */
 };
 
 /*
@@ -220,7 +220,6 @@ int wire_get_exp(const uint8_t *msg, size_t len, struct ct_exp *exp);
  * type, -EPROTO for a type above EXP_DEL (count "bad message type") or
  * -EBADMSG (count "malformed payload").
  */
-int wire_get_data(const struct wire_hdr *h, const uint8_t *msg, struct ct *ct,
-		  struct ct_exp *exp);
+int wire_get_data(const struct wire_hdr *h, const uint8_t *msg, struct ct *ct, struct ct_exp *exp);
 
 #endif

@@ -24,7 +24,7 @@
 #define HELPER_RX_MAX 15
 #define FN_TX_MAX 27
 #define FN_RX_MAX 31
-#define LABELS_RX_MAX 1024	/* payload bytes upstream accepts: NTA_SIZE(4096 / 4) - 4 */
+#define LABELS_RX_MAX 1024 /* payload bytes upstream accepts: NTA_SIZE(4096 / 4) - 4 */
 
 _Static_assert(HELPER_RX_MAX < CT_HELPER_LEN && FN_RX_MAX < CT_HELPER_LEN, "names fit the model");
 _Static_assert(offsetof(struct ct_tuple, dport) == offsetof(struct ct_tuple, sport) + 2,
@@ -40,32 +40,32 @@ _Static_assert(offsetof(struct ct, seqadj_reply) == offsetof(struct ct, seqadj_o
  */
 
 enum wk {
-	WK_ADDRS,	/* src + dst into a tuple; the size gives the family */
+	WK_ADDRS, /* src + dst into a tuple; the size gives the family */
 	WK_U8,
 	WK_BE16,
-	WK_LE16,	/* spec 3.1 */
+	WK_LE16, /* spec 3.1 */
 	WK_BE32,
-	WK_PORTS,	/* sport, dport */
-	WK_WORDS,	/* BE u32 words into consecutive u32 fields */
-	WK_NAT_ADDR,	/* into a struct ct_nat: a one-address range */
-	WK_NAT_PORT,	/* LE port into a struct ct_nat: a one-port range */
-	WK_NAME,	/* NUL-terminated inside the attribute */
+	WK_PORTS,    /* sport, dport */
+	WK_WORDS,    /* BE u32 words into consecutive u32 fields */
+	WK_NAT_ADDR, /* into a struct ct_nat: a one-address range */
+	WK_NAT_PORT, /* LE port into a struct ct_nat: a one-port range */
+	WK_NAME,     /* NUL-terminated inside the attribute */
 	WK_LABELS,
 };
 
 enum {
-	WF_MAX = 1 << 0,	/* len is a maximum, not the exact size */
-	WF_FAMILY = 1 << 1,	/* the address sets the object's family */
-	WF_BIT2 = 1 << 2,	/* also sets present bit + 1 */
+	WF_MAX = 1 << 0,    /* len is a maximum, not the exact size */
+	WF_FAMILY = 1 << 1, /* the address sets the object's family */
+	WF_BIT2 = 1 << 2,   /* also sets present bit + 1 */
 };
 
 struct wpol {
-	uint8_t kind;	/* enum wk */
-	uint8_t flags;	/* WF_* */
-	uint8_t bit;	/* present bit of the object */
-	uint8_t tbits;	/* CT_T_* bits of the tuple at toff */
-	uint16_t len;	/* nta_len, header included */
-	uint16_t off;	/* destination */
+	uint8_t kind;  /* enum wk */
+	uint8_t flags; /* WF_* */
+	uint8_t bit;   /* present bit of the object */
+	uint8_t tbits; /* CT_T_* bits of the tuple at toff */
+	uint16_t len;  /* nta_len, header included */
+	uint16_t off;  /* destination */
 	uint16_t toff;
 };
 
@@ -291,7 +291,8 @@ static const struct {
 	uint8_t types[4];
 } l4_attrs[] = {
 	{ IPPROTO_TCP, CT_TCP_STATE, { WIRE_NTA_TCP_STATE } },
-	{ IPPROTO_SCTP, CT_SCTP_STATE,
+	{ IPPROTO_SCTP,
+	  CT_SCTP_STATE,
 	  { WIRE_NTA_SCTP_STATE, WIRE_NTA_SCTP_VTAG_ORIG, WIRE_NTA_SCTP_VTAG_REPL } },
 	{ IPPROTO_DCCP, CT_DCCP_STATE, { WIRE_NTA_DCCP_STATE, WIRE_NTA_DCCP_ROLE } },
 };
@@ -312,7 +313,7 @@ static void put_l4(struct wbuf *b, const struct ct *ct, unsigned int opts)
 	}
 	/* Upstream 1.4.7 sends the ports of these four whether or not a state came. */
 	if (!port_proto(o->l4))
-		return;	/* GRE, UDP-Lite, ...: replicated without ports, as upstream does */
+		return; /* GRE, UDP-Lite, ...: replicated without ports, as upstream does */
 	PUT(WIRE_NTA_PORT);
 	for (size_t i = 0; i < sizeof(l4_attrs) / sizeof(l4_attrs[0]); i++) {
 		if (l4_attrs[i].l4 != o->l4 || !ct_has(ct, l4_attrs[i].state_bit))
@@ -367,7 +368,7 @@ int wire_put_ct(uint8_t *buf, size_t room, uint8_t type, const struct ct *ct, un
 	if (ct_has(ct, CT_MASTER) && has_addrs(&ct->master))
 		put_group(b, WIRE_NTA_MASTER_IPV4, &ct->master,
 			  (ct->master.present & (CT_T_SPORT | CT_T_DPORT)) ==
-			      (CT_T_SPORT | CT_T_DPORT));
+				  (CT_T_SPORT | CT_T_DPORT));
 	/* Decided on the status we send: without one (sent as 0) nothing is NAT'ed. */
 	if (ct_has(ct, CT_REPLY) && ct_has(ct, CT_STATUS)) {
 		bool v6 = o->l3 == AF_INET6;
@@ -396,8 +397,7 @@ int wire_put_ct(uint8_t *buf, size_t room, uint8_t type, const struct ct *ct, un
 	return finish(b, type);
 }
 
-int wire_put_exp(uint8_t *buf, size_t room, uint8_t type, const struct ct_exp *e,
-		 unsigned int opts)
+int wire_put_exp(uint8_t *buf, size_t room, uint8_t type, const struct ct_exp *e, unsigned int opts)
 {
 	struct wbuf wb = { buf, WIRE_HDR_LEN, room, 0, pol_exp, (const uint8_t *)e, e->present };
 	struct wbuf *b = &wb;
@@ -414,7 +414,7 @@ int wire_put_exp(uint8_t *buf, size_t room, uint8_t type, const struct ct_exp *e
 	put_group(b, WIRE_NTA_EXP_MASK_IPV4, &e->mask, ports);
 	if (!(opts & WIRE_ENC_NO_TIMEOUT) && ct_exp_has(e, CT_EXP_TIMEOUT))
 		PUT(WIRE_NTA_EXP_TIMEOUT);
-	PUT(WIRE_NTA_EXP_FLAGS);	/* always, 0 when unset */
+	PUT(WIRE_NTA_EXP_FLAGS); /* always, 0 when unset */
 	if (ct_exp_has(e, CT_EXP_CLASS))
 		PUT(WIRE_NTA_EXP_CLASS);
 	if (ct_exp_has(e, CT_EXP_NAT)) {
@@ -629,8 +629,7 @@ int wire_get_exp(const uint8_t *msg, size_t len, struct ct_exp *exp)
 	return err;
 }
 
-int wire_get_data(const struct wire_hdr *h, const uint8_t *msg, struct ct *ct,
-		  struct ct_exp *exp)
+int wire_get_data(const struct wire_hdr *h, const uint8_t *msg, struct ct *ct, struct ct_exp *exp)
 {
 	int err;
 

@@ -7,10 +7,9 @@
 #      reports them and exits 77 (skip). CLANG_FORMAT names the binary (clang-format).
 # Exit: 0 clean, 1 files to reformat (enforced), 77 report only / clang-format missing.
 #
-# The tree has not been run through clang-format yet (other work is in flight), so the
-# default is report-only. After the one-time reformat (clang-format -i on the files this
-# lists), flip the default below to 1 so CI keeps it that way.
-FORMAT_CHECK_DEFAULT=0
+# The tree was run through clang-format once (clang-format -i on every tracked *.c, *.h):
+# the default enforces it, so CI keeps it that way.
+FORMAT_CHECK_DEFAULT=1
 
 set -u
 cd "$(dirname "$0")/.." || exit 1

@@ -13,13 +13,13 @@
 
 static int failures, checks;
 
-#define CHECK(cond)                                                                  \
-	do {                                                                         \
-		checks++;                                                            \
-		if (!(cond)) {                                                       \
-			failures++;                                                  \
+#define CHECK(cond) \
+	do { \
+		checks++; \
+		if (!(cond)) { \
+			failures++; \
 			fprintf(stderr, "%s:%d: FAIL: %s\n", __FILE__, __LINE__, #cond); \
-		}                                                                    \
+		} \
 	} while (0)
 
 #define ARGV(...) ((char *[]){ "conntrack", __VA_ARGS__, NULL })
@@ -35,9 +35,15 @@ static int argc_of(char **v)
 
 static const char shorts[] = ":Ls:o:n::zhC::";
 static const struct go_long longs[] = {
-	{ "dump", GO_OPT_ARG, 'L' }, { "src", GO_REQ_ARG, 's' }, { "src-nat", GO_OPT_ARG, 'n' },
-	{ "zero", GO_NO_ARG, 'z' }, { "orig-src", GO_REQ_ARG, 's' }, { "orig-dst", GO_REQ_ARG, 'd' },
-	{ "same-a", GO_NO_ARG, 'x' }, { "same-b", GO_NO_ARG, 'x' }, { NULL, 0, 0 },
+	{ "dump", GO_OPT_ARG, 'L' },
+	{ "src", GO_REQ_ARG, 's' },
+	{ "src-nat", GO_OPT_ARG, 'n' },
+	{ "zero", GO_NO_ARG, 'z' },
+	{ "orig-src", GO_REQ_ARG, 's' },
+	{ "orig-dst", GO_REQ_ARG, 'd' },
+	{ "same-a", GO_NO_ARG, 'x' },
+	{ "same-b", GO_NO_ARG, 'x' },
+	{ NULL, 0, 0 },
 };
 
 static void test_scanner(void)
@@ -59,7 +65,7 @@ static void test_scanner(void)
 		char **v = ARGV("-Lo", "extended");
 		go_init(&st);
 		CHECK(go_next(&st, 3, v, shorts, longs) == 'L');
-		CHECK(st.optind == 1);	/* still inside "-Lo": no table word is peeked */
+		CHECK(st.optind == 1); /* still inside "-Lo": no table word is peeked */
 		CHECK(go_next(&st, 3, v, shorts, longs) == 'o');
 		CHECK(!strcmp(st.optarg, "extended"));
 		CHECK(go_next(&st, 3, v, shorts, longs) == -1);
@@ -84,21 +90,21 @@ static void test_scanner(void)
 	{
 		char **v = ARGV("--s", "--orig", "--src", "--same");
 		go_init(&st);
-		CHECK(go_next(&st, 5, v, shorts, longs) == '?');	/* src, src-nat */
-		CHECK(go_next(&st, 5, v, shorts, longs) == '?');	/* orig-src, orig-dst */
-		CHECK(go_next(&st, 5, v, shorts, longs) == 's');	/* exact beats prefix */
+		CHECK(go_next(&st, 5, v, shorts, longs) == '?'); /* src, src-nat */
+		CHECK(go_next(&st, 5, v, shorts, longs) == '?'); /* orig-src, orig-dst */
+		CHECK(go_next(&st, 5, v, shorts, longs) == 's'); /* exact beats prefix */
 		CHECK(!strcmp(st.optarg, "--same"));
 	}
 	{
 		char **v = ARGV("--same");
 		go_init(&st);
-		CHECK(go_next(&st, 2, v, shorts, longs) == 'x');	/* same key: not ambiguous */
+		CHECK(go_next(&st, 2, v, shorts, longs) == 'x'); /* same key: not ambiguous */
 	}
 	{
 		char **v = ARGV("-xL");
 		go_init(&st);
 		CHECK(go_next(&st, 2, v, shorts, longs) == '?');
-		CHECK(st.optind == 1);	/* upstream then names argv[0] */
+		CHECK(st.optind == 1); /* upstream then names argv[0] */
 		CHECK(go_next(&st, 2, v, shorts, longs) == 'L');
 	}
 	{
@@ -118,7 +124,7 @@ static void test_scanner(void)
 		go_init(&st);
 		CHECK(go_next(&st, 4, v, shorts, longs) == 'C');
 		CHECK(!strcmp(st.optarg, "x"));
-		CHECK(go_next(&st, 4, v, shorts, longs) == ':');	/* "-" is a word */
+		CHECK(go_next(&st, 4, v, shorts, longs) == ':'); /* "-" is a word */
 		CHECK(!strcmp(v[st.optind - 1], "--src"));
 	}
 }
@@ -163,31 +169,33 @@ static void test_parser(void)
 		char **v = ARGV("-I", "-s", "1.1.1.1", "-d", "2.2.2.2", "-p", "tcp", "--sport", "1",
 				"--dport", "2", "--state", "TIME_WAIT", "-t", "10", "-m", "7/0xf");
 		CHECK(parse(&cmd, argc_of(v), v) == 0);
-		CHECK(cmd.tmpl.reply.src.v4 == ip4("2.2.2.2") && cmd.tmpl.reply.dst.v4 == ip4("1.1.1.1"));
+		CHECK(cmd.tmpl.reply.src.v4 == ip4("2.2.2.2") &&
+		      cmd.tmpl.reply.dst.v4 == ip4("1.1.1.1"));
 		CHECK(cmd.tmpl.reply.sport == 2 && cmd.tmpl.reply.dport == 1);
 		CHECK(cmd.tmpl.tcp.state == 7 && cmd.tmpl.tcp.flags_orig == (0x08 | 0x02 | 0x04));
 		CHECK(ct_has(&cmd.tmpl, CT_TCP_FLAGS_REPLY) && cmd.tmpl.timeout == 10);
 		CHECK(cmd.tmpl.mark == 7 && !ct_has(&cmd.tmpl, CT_MARK_MASK));
 	}
 	{
-		char **v = ARGV("-I", "-s", "1.1.1.1", "-d", "2.2.2.2", "-p", "icmp", "--icmp-type", "8",
-				"--icmp-code", "0", "--icmp-id", "5", "-t", "1");
+		char **v = ARGV("-I", "-s", "1.1.1.1", "-d", "2.2.2.2", "-p", "icmp", "--icmp-type",
+				"8", "--icmp-code", "0", "--icmp-id", "5", "-t", "1");
 		CHECK(parse(&cmd, argc_of(v), v) == 0);
 		CHECK(cmd.tmpl.reply.icmp_type == 0 && cmd.tmpl.reply.icmp_id == 5);
 		CHECK(cmd.tmpl.orig.icmp_type == 8);
 	}
 	{
-		char **v = ARGV("-I", "-r", "2.2.2.2", "-q", "1.1.1.1", "-p", "udp", "--reply-port-src",
-				"53", "--reply-port-dst", "1000", "-t", "1");
+		char **v = ARGV("-I", "-r", "2.2.2.2", "-q", "1.1.1.1", "-p", "udp",
+				"--reply-port-src", "53", "--reply-port-dst", "1000", "-t", "1");
 		CHECK(parse(&cmd, argc_of(v), v) == 0);
 		CHECK(cmd.tmpl.orig.src.v4 == ip4("1.1.1.1") && cmd.tmpl.orig.dport == 53);
 		CHECK(cmd.tmpl.orig.l4 == 17 && cmd.family == AF_INET);
 	}
 	{
-		char **v = ARGV("-I", "expect", "-s", "1.1.1.1", "-d", "2.2.2.2", "-p", "tcp", "-t", "30",
-				"--sport", "1", "--dport", "21", "--tuple-src", "1.1.1.1", "--tuple-dst",
-				"2.2.2.2", "--mask-src", "255.255.255.255", "--mask-dst", "255.255.255.255",
-				"--tuple-port-src", "0", "--tuple-port-dst", "5000", "--mask-port-src", "0",
+		char **v = ARGV("-I", "expect", "-s", "1.1.1.1", "-d", "2.2.2.2", "-p", "tcp", "-t",
+				"30", "--sport", "1", "--dport", "21", "--tuple-src", "1.1.1.1",
+				"--tuple-dst", "2.2.2.2", "--mask-src", "255.255.255.255",
+				"--mask-dst", "255.255.255.255", "--tuple-port-src", "0",
+				"--tuple-port-dst", "5000", "--mask-port-src", "0",
 				"--mask-port-dst", "65535");
 		CHECK(parse(&cmd, argc_of(v), v) == 0);
 		CHECK(cmd.command == CMD_EXP_CREATE && cmd.exp.timeout == 30);
@@ -288,9 +296,10 @@ static void test_filter(void)
 		ct.orig.dport = 80;
 	}
 	{
-		char **v = ARGV("-L", "-s", "10.1.2.3", "-d", "10.9.9.9", "-r", "10.9.9.9", "-w", "0");
+		char **v =
+			ARGV("-L", "-s", "10.1.2.3", "-d", "10.9.9.9", "-r", "10.9.9.9", "-w", "0");
 		CHECK(parse(&cmd, argc_of(v), v) == 0);
-		CHECK(ct_filter_match(&cmd, &ct));	/* no zone attribute = zone 0 */
+		CHECK(ct_filter_match(&cmd, &ct)); /* no zone attribute = zone 0 */
 		ct.zone = 3;
 		ct_set(&ct, CT_ZONE);
 		CHECK(!ct_filter_match(&cmd, &ct));
@@ -299,7 +308,7 @@ static void test_filter(void)
 	{
 		char **v = ARGV("-L", "-m", "1/0xf");
 		CHECK(parse(&cmd, argc_of(v), v) == 0);
-		CHECK(!ct_filter_match(&cmd, &ct));	/* no mark attribute */
+		CHECK(!ct_filter_match(&cmd, &ct)); /* no mark attribute */
 		ct.mark = 0x11;
 		ct_set(&ct, CT_MARK);
 		CHECK(ct_filter_match(&cmd, &ct));
@@ -309,8 +318,8 @@ static void test_filter(void)
 	{
 		char **v = ARGV("-L", "-c", "5");
 		CHECK(parse(&cmd, argc_of(v), v) == 0);
-		CHECK(!ct_filter_match(&cmd, &ct));	/* no context: secmark 0 */
-		ct_set(&ct, CT_SECCTX);			/* a context: some non-zero secmark */
+		CHECK(!ct_filter_match(&cmd, &ct)); /* no context: secmark 0 */
+		ct_set(&ct, CT_SECCTX);		    /* a context: some non-zero secmark */
 		CHECK(ct_filter_match(&cmd, &ct));
 		ct.secmark = 5;
 		ct_set(&ct, CT_SECMARK);
@@ -323,7 +332,7 @@ static void test_filter(void)
 	{
 		char **v = ARGV("-L", "-c", "0");
 		CHECK(parse(&cmd, argc_of(v), v) == 0);
-		CHECK(ct_filter_match(&cmd, &ct));	/* what every kernel sends without an LSM */
+		CHECK(ct_filter_match(&cmd, &ct)); /* what every kernel sends without an LSM */
 		ct_set(&ct, CT_SECCTX);
 		CHECK(!ct_filter_match(&cmd, &ct));
 		ct_unset(&ct, CT_SECCTX);
@@ -360,7 +369,7 @@ static void test_filter(void)
 		CHECK(!ct_filter_match(&cmd, &ct));
 		v = ARGV("-L", "-j");
 		CHECK(parse(&cmd, 2, v) == 0);
-		CHECK(ct_filter_match(&cmd, &ct));	/* SNAT counts for -j */
+		CHECK(ct_filter_match(&cmd, &ct)); /* SNAT counts for -j */
 	}
 	{
 		/* GRE keys filter (upstream ignores them) */

@@ -63,7 +63,7 @@ static void save_current(void)
 static void on_signal(int sig)
 {
 	save_current();
-	raise(sig);	/* SA_RESETHAND: die of the same signal */
+	raise(sig); /* SA_RESETHAND: die of the same signal */
 }
 
 /* Sanitizers report through their own handlers; ask them to call us before they exit. */
@@ -174,8 +174,8 @@ static size_t ndict(void)
 }
 
 /* Values that sit on the boundaries length and type checks compare against. */
-static const uint16_t interesting16[] = { 0, 1, 2, 3, 4, 5, 7, 8, 12, 16, 20, 0x7f, 0x80, 0xff,
-					  0x100, 0x7fff, 0x8000, 0xffff };
+static const uint16_t interesting16[] = { 0,  1,  2,	3,    4,    5,	   7,	   8,	   12,
+					  16, 20, 0x7f, 0x80, 0xff, 0x100, 0x7fff, 0x8000, 0xffff };
 
 /* One to four stacked edits of buf[*len] (capacity FUZZ_MAX_INPUT). */
 static void mutate(uint8_t *buf, size_t *len)
@@ -186,15 +186,15 @@ static void mutate(uint8_t *buf, size_t *len)
 		size_t n = *len, pos = below(n), k;
 
 		switch (below(9)) {
-		case 0:	/* flip a bit */
+		case 0: /* flip a bit */
 			if (n)
 				buf[pos] ^= (uint8_t)(1u << below(8));
 			break;
-		case 1:	/* random byte */
+		case 1: /* random byte */
 			if (n)
 				buf[pos] = (uint8_t)rnd();
 			break;
-		case 2:	/* 16-bit boundary value, either byte order, netlink lengths are 16 bits */
+		case 2: /* 16-bit boundary value, either byte order, netlink lengths are 16 bits */
 			if (n >= 2) {
 				uint16_t v = interesting16[below(sizeof(interesting16) / 2)];
 
@@ -204,7 +204,7 @@ static void mutate(uint8_t *buf, size_t *len)
 				memcpy(buf + pos, &v, 2);
 			}
 			break;
-		case 3:	/* insert random bytes */
+		case 3: /* insert random bytes */
 			k = 1 + below(8);
 			if (n + k <= FUZZ_MAX_INPUT) {
 				memmove(buf + pos + k, buf + pos, n - pos);
@@ -213,14 +213,14 @@ static void mutate(uint8_t *buf, size_t *len)
 				*len = n + k;
 			}
 			break;
-		case 4:	/* delete a range */
+		case 4: /* delete a range */
 			if (n) {
 				k = 1 + below(n - pos < 16 ? n - pos : 16);
 				memmove(buf + pos, buf + pos + k, n - pos - k);
 				*len = n - k;
 			}
 			break;
-		case 5:	/* copy a range over another place */
+		case 5: /* copy a range over another place */
 			if (n) {
 				size_t from = below(n);
 
@@ -228,7 +228,7 @@ static void mutate(uint8_t *buf, size_t *len)
 				memmove(buf + pos, buf + from, k);
 			}
 			break;
-		case 6:	/* splice: the head of this input, the tail of another */
+		case 6: /* splice: the head of this input, the tail of another */
 			if (npool) {
 				const struct input *o = &pool[below(npool)];
 				size_t at = below(o->len);
@@ -240,7 +240,7 @@ static void mutate(uint8_t *buf, size_t *len)
 				*len = pos + k;
 			}
 			break;
-		case 7:	/* dictionary token */
+		case 7: /* dictionary token */
 			if (nd) {
 				const char *w = fuzz_dict[below(nd)];
 
@@ -252,7 +252,7 @@ static void mutate(uint8_t *buf, size_t *len)
 				}
 			}
 			break;
-		default:	/* truncate */
+		default: /* truncate */
 			*len = pos;
 			break;
 		}
@@ -280,7 +280,7 @@ static void usage(const char *prog)
 int main(int argc, char **argv)
 {
 	unsigned long iters = 20000, done = 0;
-	unsigned long long seed = 0x63746278;	/* "ctbx" */
+	unsigned long long seed = 0x63746278; /* "ctbx" */
 	double limit = 5;
 	struct timespec t0;
 	uint8_t *buf;
@@ -288,11 +288,21 @@ int main(int argc, char **argv)
 
 	while ((c = getopt(argc, argv, "n:s:t:c:h")) != -1) {
 		switch (c) {
-		case 'n': iters = strtoul(optarg, NULL, 0); break;
-		case 's': seed = strtoull(optarg, NULL, 0); break;
-		case 't': limit = strtod(optarg, NULL); break;
-		case 'c': crash_path = optarg; break;
-		default: usage(argv[0]); return c == 'h' ? 0 : 2;
+		case 'n':
+			iters = strtoul(optarg, NULL, 0);
+			break;
+		case 's':
+			seed = strtoull(optarg, NULL, 0);
+			break;
+		case 't':
+			limit = strtod(optarg, NULL);
+			break;
+		case 'c':
+			crash_path = optarg;
+			break;
+		default:
+			usage(argv[0]);
+			return c == 'h' ? 0 : 2;
 		}
 	}
 	if (optind == argc) {

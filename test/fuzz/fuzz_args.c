@@ -20,25 +20,110 @@
  */
 #define MAX_ARGS 64
 
-const char *const fuzz_dict[] = {
-	" -L ", " -I ", " -A ", " -U ", " -D ", " -G ", " -F ", " -E ", " -C ", " -S ", " -R ",
-	" -h ", " -V ", " -z ", " -x ",
-	" conntrack ", " expect ", " dying ", " unconfirmed ",
-	" -s ", " -d ", " -r ", " -q ", " -p ", " -t ", " -u ", " -m ", " -c ", " -i ", " -f ",
-	" -n ", " -g ", " -j ", " -o ", " -b ", " -w ", " -l ", " -e ",
-	" --tuple-src ", " --tuple-dst ", " --mask-src ", " --mask-dst ", " --nat-range ",
-	" --label-add ", " --label-del ", " --orig-zone ", " --reply-zone ", " --labelmap ",
-	" --sport ", " --dport ", " --reply-port-src ", " --reply-port-dst ", " --state ",
-	" --mask-port-src ", " --mask-port-dst ", " --tuple-port-src ", " --tuple-port-dst ",
-	" --icmp-type ", " --icmp-code ", " --icmp-id ", " --icmpv6-type ", " --srckey ",
-	" --dstkey ", " --orig-vtag ", " --reply-vtag ", " --any-nat",
-	" tcp ", " udp ", " udplite ", " icmp ", " icmpv6 ", " sctp ", " dccp ", " gre ", " 47 ",
-	" ipv4 ", " ipv6 ", " 1.2.3.4 ", " 10.0.0.0/8 ", " ::1 ", " 2001:db8::/32 ", " ::ffff:1.2.3.4 ",
-	" 0x10/0xff ", " ESTABLISHED ", " SYN_SENT ", " ASSURED,SEEN_REPLY ", " UNSET ",
-	" xml,extended,id ", " json ", " save ", " ktimestamp,labels ", " NEW,UPDATES ",
-	" foo ", " bar,eth-wan ", " 4294967296 ", " -1 ", " 65536 ", ":", ",", "/", "=", "--", "-",
-	NULL
-};
+const char *const fuzz_dict[] = { " -L ",
+				  " -I ",
+				  " -A ",
+				  " -U ",
+				  " -D ",
+				  " -G ",
+				  " -F ",
+				  " -E ",
+				  " -C ",
+				  " -S ",
+				  " -R ",
+				  " -h ",
+				  " -V ",
+				  " -z ",
+				  " -x ",
+				  " conntrack ",
+				  " expect ",
+				  " dying ",
+				  " unconfirmed ",
+				  " -s ",
+				  " -d ",
+				  " -r ",
+				  " -q ",
+				  " -p ",
+				  " -t ",
+				  " -u ",
+				  " -m ",
+				  " -c ",
+				  " -i ",
+				  " -f ",
+				  " -n ",
+				  " -g ",
+				  " -j ",
+				  " -o ",
+				  " -b ",
+				  " -w ",
+				  " -l ",
+				  " -e ",
+				  " --tuple-src ",
+				  " --tuple-dst ",
+				  " --mask-src ",
+				  " --mask-dst ",
+				  " --nat-range ",
+				  " --label-add ",
+				  " --label-del ",
+				  " --orig-zone ",
+				  " --reply-zone ",
+				  " --labelmap ",
+				  " --sport ",
+				  " --dport ",
+				  " --reply-port-src ",
+				  " --reply-port-dst ",
+				  " --state ",
+				  " --mask-port-src ",
+				  " --mask-port-dst ",
+				  " --tuple-port-src ",
+				  " --tuple-port-dst ",
+				  " --icmp-type ",
+				  " --icmp-code ",
+				  " --icmp-id ",
+				  " --icmpv6-type ",
+				  " --srckey ",
+				  " --dstkey ",
+				  " --orig-vtag ",
+				  " --reply-vtag ",
+				  " --any-nat",
+				  " tcp ",
+				  " udp ",
+				  " udplite ",
+				  " icmp ",
+				  " icmpv6 ",
+				  " sctp ",
+				  " dccp ",
+				  " gre ",
+				  " 47 ",
+				  " ipv4 ",
+				  " ipv6 ",
+				  " 1.2.3.4 ",
+				  " 10.0.0.0/8 ",
+				  " ::1 ",
+				  " 2001:db8::/32 ",
+				  " ::ffff:1.2.3.4 ",
+				  " 0x10/0xff ",
+				  " ESTABLISHED ",
+				  " SYN_SENT ",
+				  " ASSURED,SEEN_REPLY ",
+				  " UNSET ",
+				  " xml,extended,id ",
+				  " json ",
+				  " save ",
+				  " ktimestamp,labels ",
+				  " NEW,UPDATES ",
+				  " foo ",
+				  " bar,eth-wan ",
+				  " 4294967296 ",
+				  " -1 ",
+				  " 65536 ",
+				  ":",
+				  ",",
+				  "/",
+				  "=",
+				  "--",
+				  "-",
+				  NULL };
 
 /*
  * The parser reports through stdio's stdout/stderr. glibc lets us point
@@ -91,16 +176,19 @@ static void samples(struct ct *a, struct ct *b)
 	a->family = AF_INET;
 	a->present = UINT64_C(1) << CT_ORIG | UINT64_C(1) << CT_REPLY | UINT64_C(1) << CT_STATUS |
 		     UINT64_C(1) << CT_TIMEOUT | UINT64_C(1) << CT_MARK | UINT64_C(1) << CT_ID |
-		     UINT64_C(1) << CT_ZONE | UINT64_C(1) << CT_TCP_STATE | UINT64_C(1) << CT_LABELS |
-		     UINT64_C(1) << CT_SECMARK;
+		     UINT64_C(1) << CT_ZONE | UINT64_C(1) << CT_TCP_STATE |
+		     UINT64_C(1) << CT_LABELS | UINT64_C(1) << CT_SECMARK;
 	a->orig = (struct ct_tuple){ .present = CT_T_SRC | CT_T_DST | CT_T_PROTO | CT_T_SPORT |
 						CT_T_DPORT | CT_T_ZONE,
-				     .l3 = AF_INET, .l4 = IPPROTO_TCP, .sport = 40000, .dport = 22,
+				     .l3 = AF_INET,
+				     .l4 = IPPROTO_TCP,
+				     .sport = 40000,
+				     .dport = 22,
 				     .zone = 1 };
 	a->orig.src.v4 = htonl(0x0a000001);
 	a->orig.dst.v4 = htonl(0x01020304);
 	a->reply = a->orig;
-	a->reply.src.v4 = htonl(0xc0a80001);	/* DNAT */
+	a->reply.src.v4 = htonl(0xc0a80001); /* DNAT */
 	a->reply.dst.v4 = htonl(0x0a000001);
 	a->reply.sport = 22;
 	a->reply.dport = 40000;
@@ -120,7 +208,9 @@ static void samples(struct ct *a, struct ct *b)
 	b->present = UINT64_C(1) << CT_ORIG | UINT64_C(1) << CT_REPLY | UINT64_C(1) << CT_STATUS;
 	b->orig = (struct ct_tuple){ .present = CT_T_SRC | CT_T_DST | CT_T_PROTO | CT_T_ICMP_ID |
 						CT_T_ICMP_TYPE | CT_T_ICMP_CODE,
-				     .l3 = AF_INET6, .l4 = IPPROTO_ICMPV6, .icmp_id = 7,
+				     .l3 = AF_INET6,
+				     .l4 = IPPROTO_ICMPV6,
+				     .icmp_id = 7,
 				     .icmp_type = 128 };
 	inet_pton(AF_INET6, "2001:db8::1", &b->orig.src);
 	inet_pton(AF_INET6, "::1", &b->orig.dst);
@@ -133,9 +223,14 @@ static void samples(struct ct *a, struct ct *b)
 static uint16_t ct_msg_of(enum ct_command c)
 {
 	switch (c) {
-	case CMD_CT_CREATE: case CMD_CT_ADD: case CMD_CT_UPDATE: return CTNL_MSG_CT_NEW;
-	case CMD_CT_DELETE: return CTNL_MSG_CT_DELETE;
-	default: return CTNL_MSG_CT_GET;
+	case CMD_CT_CREATE:
+	case CMD_CT_ADD:
+	case CMD_CT_UPDATE:
+		return CTNL_MSG_CT_NEW;
+	case CMD_CT_DELETE:
+		return CTNL_MSG_CT_DELETE;
+	default:
+		return CTNL_MSG_CT_GET;
 	}
 }
 
@@ -147,16 +242,23 @@ static void build(const struct ct_cmd *cmd)
 	int len;
 
 	switch (cmd->command) {
-	case CMD_CT_CREATE: case CMD_CT_ADD: case CMD_CT_UPDATE: case CMD_CT_DELETE: case CMD_CT_GET:
+	case CMD_CT_CREATE:
+	case CMD_CT_ADD:
+	case CMD_CT_UPDATE:
+	case CMD_CT_DELETE:
+	case CMD_CT_GET:
 		len = ctnl_build_ct(buf, sizeof(buf), ct_msg_of(cmd->command), 0, cmd->family, 1,
 				    &cmd->tmpl);
 		if (len > 0 && ctnl_parse_ct((const void *)buf, &back, NULL))
 			fuzz_fail("ctnl_build_ct output does not parse");
 		break;
-	case CMD_EXP_CREATE: case CMD_EXP_DELETE: case CMD_EXP_GET:
+	case CMD_EXP_CREATE:
+	case CMD_EXP_DELETE:
+	case CMD_EXP_GET:
 		len = ctnl_build_exp(buf, sizeof(buf),
-				     cmd->command == CMD_EXP_CREATE ? CTNL_MSG_EXP_NEW :
-				     cmd->command == CMD_EXP_DELETE ? CTNL_MSG_EXP_DELETE : CTNL_MSG_EXP_GET,
+				     cmd->command == CMD_EXP_CREATE   ? CTNL_MSG_EXP_NEW
+				     : cmd->command == CMD_EXP_DELETE ? CTNL_MSG_EXP_DELETE
+								      : CTNL_MSG_EXP_GET,
 				     0, cmd->family, 1, &cmd->exp);
 		break;
 	default:

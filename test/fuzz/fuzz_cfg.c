@@ -9,26 +9,115 @@
 #include "core/cfg.h"
 #include "fuzz.h"
 
-const char *const fuzz_dict[] = {
-	"General {", "Sync {", "Stats {", "Helper {", "{", "}", " ", "\n", "#", "\t", "\r",
-	"UNIX { Path /tmp/x }", "Backlog ", "HashSize ", "HashLimit ", "LogFile ", "Syslog ",
-	"LockFile ", "NetlinkBufferSize ", "SocketBufferSizeMaxGrown ", "NetlinkOverrunResync ",
-	"NetlinkEventsReliable ", "PollSecs ", "EventIterationLimit ", "Nice ", "Scheduler { ",
-	"Type ", "Priority ", "Systemd ", "Filter ", "From Kernelspace ", "From Userspace ",
-	"Protocol ", "Address ", "State ", "Accept {", "Ignore {", " for TCP ", "IPv4_address ",
-	"IPv6_address ", "IPv4_Destination_Address ", "IPv6_Destination_Address ",
-	"IPv4_interface ", "IPv6_interface ", "Interface lo ", "Multicast ", "UDP ", "TCP ",
-	"Default ", "Group ", "Port ", "SndSocketBuffer ", "RcvSocketBuffer ", "Checksum ",
-	"ErrorQueueLength ", "Mode FTFW {", "Mode ALARM {", "Mode NOTRACK {", "NACK", "persistent",
-	"ResendQueueSize ", "ACKWindowSize ", "RefreshTime ", "CacheTimeout ", "CommitTimeout ",
-	"PurgeTimeout ", "DisableExternalCache ", "DisableInternalCache ", "StartupResync ",
-	"Options {", "TCPWindowTracking ", "ExpectationSync ", "QueueNum ", "Policy ", "Setup ",
-	"ESTABLISHED ", "CLOSED ", "LISTEN ", " on ", " off ", " yes ", " No ", " 0 ", " 1 ",
-	" 99 ", " 100 ", " 65536 ", " 2147483648 ", " -5 ", " +20 ", " 1.2.3.4 ", " 10.0.0.0/8 ",
-	" 225.0.0.50 ", " ::1 ", " ff02::1 ", " fe80::/64 ", " 300.1.1.1 ", "/33", " /var/log/x ",
-	" daemon ", " local7 ", " rr ", " fifo ", " tcp ", " IPv6-ICMP ", " sctp ", " ftp ",
-	";", NULL
-};
+const char *const fuzz_dict[] = { "General {",
+				  "Sync {",
+				  "Stats {",
+				  "Helper {",
+				  "{",
+				  "}",
+				  " ",
+				  "\n",
+				  "#",
+				  "\t",
+				  "\r",
+				  "UNIX { Path /tmp/x }",
+				  "Backlog ",
+				  "HashSize ",
+				  "HashLimit ",
+				  "LogFile ",
+				  "Syslog ",
+				  "LockFile ",
+				  "NetlinkBufferSize ",
+				  "SocketBufferSizeMaxGrown ",
+				  "NetlinkOverrunResync ",
+				  "NetlinkEventsReliable ",
+				  "PollSecs ",
+				  "EventIterationLimit ",
+				  "Nice ",
+				  "Scheduler { ",
+				  "Type ",
+				  "Priority ",
+				  "Systemd ",
+				  "Filter ",
+				  "From Kernelspace ",
+				  "From Userspace ",
+				  "Protocol ",
+				  "Address ",
+				  "State ",
+				  "Accept {",
+				  "Ignore {",
+				  " for TCP ",
+				  "IPv4_address ",
+				  "IPv6_address ",
+				  "IPv4_Destination_Address ",
+				  "IPv6_Destination_Address ",
+				  "IPv4_interface ",
+				  "IPv6_interface ",
+				  "Interface lo ",
+				  "Multicast ",
+				  "UDP ",
+				  "TCP ",
+				  "Default ",
+				  "Group ",
+				  "Port ",
+				  "SndSocketBuffer ",
+				  "RcvSocketBuffer ",
+				  "Checksum ",
+				  "ErrorQueueLength ",
+				  "Mode FTFW {",
+				  "Mode ALARM {",
+				  "Mode NOTRACK {",
+				  "NACK",
+				  "persistent",
+				  "ResendQueueSize ",
+				  "ACKWindowSize ",
+				  "RefreshTime ",
+				  "CacheTimeout ",
+				  "CommitTimeout ",
+				  "PurgeTimeout ",
+				  "DisableExternalCache ",
+				  "DisableInternalCache ",
+				  "StartupResync ",
+				  "Options {",
+				  "TCPWindowTracking ",
+				  "ExpectationSync ",
+				  "QueueNum ",
+				  "Policy ",
+				  "Setup ",
+				  "ESTABLISHED ",
+				  "CLOSED ",
+				  "LISTEN ",
+				  " on ",
+				  " off ",
+				  " yes ",
+				  " No ",
+				  " 0 ",
+				  " 1 ",
+				  " 99 ",
+				  " 100 ",
+				  " 65536 ",
+				  " 2147483648 ",
+				  " -5 ",
+				  " +20 ",
+				  " 1.2.3.4 ",
+				  " 10.0.0.0/8 ",
+				  " 225.0.0.50 ",
+				  " ::1 ",
+				  " ff02::1 ",
+				  " fe80::/64 ",
+				  " 300.1.1.1 ",
+				  "/33",
+				  " /var/log/x ",
+				  " daemon ",
+				  " local7 ",
+				  " rr ",
+				  " fifo ",
+				  " tcp ",
+				  " IPv6-ICMP ",
+				  " sctp ",
+				  " ftp ",
+				  ";",
+				  NULL };
 
 static unsigned int nmsg;
 
@@ -108,8 +197,8 @@ static void check(const struct cfg *c)
 	if (c->default_chan != last_default)
 		fuzz_fail("default link");
 	if (c->mode == CFG_MODE_SYNC) {
-		if (!c->n_chan || !c->sync_modes || (m != CFG_SYNC_FTFW && m != CFG_SYNC_ALARM &&
-						     m != CFG_SYNC_NOTRACK))
+		if (!c->n_chan || !c->sync_modes ||
+		    (m != CFG_SYNC_FTFW && m != CFG_SYNC_ALARM && m != CFG_SYNC_NOTRACK))
 			fuzz_fail("sync mode without a mode or a link");
 	} else if (m || c->n_chan || c->sync_mode_defaulted) {
 		fuzz_fail("sync state outside sync mode");
@@ -171,8 +260,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_fail("not deterministic");
 	if (!ra && (a.n_chan != b.n_chan || a.filter.n_nets != b.filter.n_nets ||
 		    memcmp(a.chan, b.chan, sizeof(a.chan)) ||
-		    (a.filter.n_nets &&
-		     memcmp(a.filter.nets, b.filter.nets, a.filter.n_nets * sizeof(*a.filter.nets)))))
+		    (a.filter.n_nets && memcmp(a.filter.nets, b.filter.nets,
+					       a.filter.n_nets * sizeof(*a.filter.nets)))))
 		fuzz_fail("not deterministic");
 	cfg_free(&a);
 	cfg_free(&b);

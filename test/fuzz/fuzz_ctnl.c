@@ -34,7 +34,7 @@ static struct labelmap *make_map(void)
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	m = labelmap_load(path);
 	if (!m)
-		m = labelmap_load(tmpl);	/* no /proc */
+		m = labelmap_load(tmpl); /* no /proc */
 	unlink(tmpl);
 	close(fd);
 	if (!m)
@@ -105,7 +105,8 @@ static void roundtrip_ct(const struct ct *ct)
 		fuzz_fail("ctnl_encode_ct_full length");
 	if (ctnl_parse_ct((const struct nlmsghdr *)a, &again, NULL))
 		fuzz_fail("ctnl_parse_ct of ctnl_encode_ct_full output");
-	lb = ctnl_encode_ct_full(b, sizeof(b), CTNL_SUBSYS_CT << 8 | CTNL_MSG_CT_NEW, 0, 1, 0, &again);
+	lb = ctnl_encode_ct_full(b, sizeof(b), CTNL_SUBSYS_CT << 8 | CTNL_MSG_CT_NEW, 0, 1, 0,
+				 &again);
 	if (lb != la || memcmp(a, b, (size_t)la))
 		fuzz_fail("ct encode -> parse -> encode differs");
 }
@@ -116,14 +117,16 @@ static void roundtrip_exp(const struct ct_exp *e)
 	struct ct_exp again;
 	int la, lb;
 
-	la = ctnl_encode_exp_full(a, sizeof(a), CTNL_SUBSYS_EXP << 8 | CTNL_MSG_EXP_NEW, 0, 1, 0, e);
+	la = ctnl_encode_exp_full(a, sizeof(a), CTNL_SUBSYS_EXP << 8 | CTNL_MSG_EXP_NEW, 0, 1, 0,
+				  e);
 	if (la == -ENOSPC || la == -EINVAL)
 		return;
 	if (la < (int)sizeof(struct nlmsghdr) || la > (int)sizeof(a))
 		fuzz_fail("ctnl_encode_exp_full length");
 	if (ctnl_parse_exp((const struct nlmsghdr *)a, &again, NULL))
 		fuzz_fail("ctnl_parse_exp of ctnl_encode_exp_full output");
-	lb = ctnl_encode_exp_full(b, sizeof(b), CTNL_SUBSYS_EXP << 8 | CTNL_MSG_EXP_NEW, 0, 1, 0, &again);
+	lb = ctnl_encode_exp_full(b, sizeof(b), CTNL_SUBSYS_EXP << 8 | CTNL_MSG_EXP_NEW, 0, 1, 0,
+				  &again);
 	if (lb != la || memcmp(a, b, (size_t)la))
 		fuzz_fail("exp encode -> parse -> encode differs");
 }

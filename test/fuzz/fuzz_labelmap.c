@@ -10,9 +10,8 @@
 #include "core/labelmap.h"
 #include "fuzz.h"
 
-const char *const fuzz_dict[] = {
-	"\n", "#", " ", "\t", "0x", "0", "1023", "1024", "127", "-1", "eth-wan", "foo bar", NULL
-};
+const char *const fuzz_dict[] = { "\n",	  "#",	 " ",  "\t",	  "0x",	     "0", "1023",
+				  "1024", "127", "-1", "eth-wan", "foo bar", NULL };
 
 static int fd = -1;
 static char path[64], named[64];
@@ -69,7 +68,8 @@ static void check(const struct labelmap *m)
 			fuzz_fail("empty or multi-line label name");
 		/* the first bit carrying a name wins, as upstream's lookup */
 		bit = labelmap_bit(m, name);
-		if (bit < 0 || (unsigned int)bit > i || strcmp(labelmap_name(m, (unsigned int)bit), name))
+		if (bit < 0 || (unsigned int)bit > i ||
+		    strcmp(labelmap_name(m, (unsigned int)bit), name))
 			fuzz_fail("labelmap_bit disagrees with labelmap_name");
 	}
 }

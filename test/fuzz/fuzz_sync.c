@@ -13,11 +13,18 @@
  * engine must never encode a freed object or release a live one, and what
  * it sends must be what an upstream peer accepts.
  */
-const char *const fuzz_dict[] = {
-	"\x1a\x08\x00\x10", "\x1a\x04\x00\x10", "\x1a\x02\x00\x10", "\x1a\x10\x00\x08",
-	"\x1a\x20\x00\x08", "\x1a\x40\x00\x08", "\x10\x00\x00\x08", "\x12\x60\x00\x08",
-	"\x07", "\x0f", "\xff\xff", NULL
-};
+const char *const fuzz_dict[] = { "\x1a\x08\x00\x10",
+				  "\x1a\x04\x00\x10",
+				  "\x1a\x02\x00\x10",
+				  "\x1a\x10\x00\x08",
+				  "\x1a\x20\x00\x08",
+				  "\x1a\x40\x00\x08",
+				  "\x10\x00\x00\x08",
+				  "\x12\x60\x00\x08",
+				  "\x07",
+				  "\x0f",
+				  "\xff\xff",
+				  NULL };
 
 #define NID 128
 enum { FREE, LIVE, DEAD };
@@ -25,7 +32,7 @@ enum { FREE, LIVE, DEAD };
 struct fz {
 	struct sync *s;
 	enum sync_mode mode;
-	uint8_t obj[NID];	/* model state per id (slot | exp bit 6) */
+	uint8_t obj[NID]; /* model state per id (slot | exp bit 6) */
 	uint32_t seq0, next_seq, sent;
 	uint64_t now;
 	bool in_resync;
@@ -49,7 +56,7 @@ static int cb_encode(void *arg, uint32_t id, uint8_t *buf, size_t room)
 	if (st == FREE)
 		fuzz_fail("encode of a freed object");
 	if ((id & 0x3f) == 0x3f)
-		return -28;	/* oversized: dropped and released */
+		return -28; /* oversized: dropped and released */
 	if (room < 12)
 		fuzz_fail("encode room");
 	wire_hdr_put(buf, (uint8_t)((st == DEAD ? 2 : id & 1) + (id & SYNC_ID_EXP ? 3 : 0)), 0, 12,
@@ -175,9 +182,9 @@ static void input(struct fz *f, const uint8_t *d, size_t len, uint32_t peer)
 		if (w != WIRE_RX_OK)
 			continue;
 		r = sync_input(f->s, peer, &h, f->now);
-		if (r == SYNC_RX_DATA && (h.type > WIRE_EXP_DEL ||
-					  (f->mode != SYNC_ALARM && h.flags & ~0x60) ||
-					  (f->mode == SYNC_ALARM && h.flags)))
+		if (r == SYNC_RX_DATA &&
+		    (h.type > WIRE_EXP_DEL || (f->mode != SYNC_ALARM && h.flags & ~0x60) ||
+		     (f->mode == SYNC_ALARM && h.flags)))
 			fuzz_fail("DATA for a message that is not");
 		if (r == SYNC_RX_BAD_TYPE && (f->mode != SYNC_ALARM || h.type <= WIRE_EXP_DEL))
 			fuzz_fail("BAD_TYPE outside ALARM");
@@ -187,7 +194,7 @@ static void input(struct fz *f, const uint8_t *d, size_t len, uint32_t peer)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const uint32_t delays[] = { SYNC_BATCH_OFF, 0, 2, 9 };
-	static const uint32_t refresh[] = { 1, 3, 150, 400 };	/* also past a wheel turn */
+	static const uint32_t refresh[] = { 1, 3, 150, 400 }; /* also past a wheel turn */
 	struct sync_cfg cfg = { 0 };
 	struct fz f;
 	size_t i = 1;
@@ -208,37 +215,38 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_fail("sync_new");
 	next = sync_tick(f.s, 0);
 	while (i < size) {
-		uint8_t op = data[i++], a = i < size ? data[i] : 0, b = i + 1 < size ? data[i + 1] : 0;
-		uint32_t id = id_of(a), peer = op >> 5;	/* 8 senders: more than the engine tracks */
+		uint8_t op = data[i++], a = i < size ? data[i] : 0,
+			b = i + 1 < size ? data[i + 1] : 0;
+		uint32_t id = id_of(a), peer = op >> 5; /* 8 senders: more than the engine tracks */
 		uint8_t *st = obj(&f, id);
 
 		switch (op & 7) {
-		case 0:	/* create or update */
+		case 0: /* create or update */
 			i++;
 			if (*st == FREE)
 				*st = LIVE;
 			if (sync_queue(f.s, id, f.now))
 				fuzz_fail("sync_queue");
 			break;
-		case 1:	/* delete */
+		case 1: /* delete */
 			i++;
 			if (*st == LIVE) {
 				*st = DEAD;
 				sync_queue(f.s, id, f.now);
 			}
 			break;
-		case 2:	/* cache flush of one object */
+		case 2: /* cache flush of one object */
 			i++;
 			sync_forget(f.s, id);
 			if (*st == DEAD)
 				*st = FREE;
 			break;
-		case 3:	/* time passes */
+		case 3: /* time passes */
 			i++;
 			f.now += (uint64_t)a * (op & 8 ? op & 0x10 ? 1024 : 64 : 4);
 			next = sync_tick(f.s, f.now);
 			break;
-		case 4: {	/* a datagram of the next a bytes */
+		case 4: { /* a datagram of the next a bytes */
 			size_t n = a;
 
 			i++;
@@ -248,10 +256,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			i += n;
 			break;
 		}
-		case 5:	/* -n */
+		case 5: /* -n */
 			sync_request_resync(f.s, f.now);
 			break;
-		case 6: {	/* a forged control message near our own seqs */
+		case 6: { /* a forged control message near our own seqs */
 			struct wire_hdr h = { 1, WIRE_CTL, a, 16, 5000 + (op >> 3), 0, 0 };
 
 			i += 2;

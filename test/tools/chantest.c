@@ -164,8 +164,8 @@ static void on_datagram(unsigned int i, const uint8_t *buf, size_t len)
 		printf("# recv link=%u len=%zu refused\n", i, len);
 		return;
 	}
-	printf("# recv link=%u len=%zu type=%u flags=0x%02x seq=%u msgs=%u\n", i, len,
-	       first.type, first.flags, first.seq, n);
+	printf("# recv link=%u len=%zu type=%u flags=0x%02x seq=%u msgs=%u\n", i, len, first.type,
+	       first.flags, first.seq, n);
 	/* accepted messages: their link becomes current, as the daemon does */
 	if (follow && chan_set_current(ch, i))
 		printf("# link %u becomes current (recv)\n", i);
@@ -333,7 +333,7 @@ static void command(char *line)
 		printf("current %u %s\n", chan_current(ch), chan_ifname(ch, chan_current(ch)));
 	} else if (!strcmp(cmd, "quit")) {
 		chan_close(ch);
-		ch = NULL;	/* so LeakSanitizer sees anything chan_close left behind */
+		ch = NULL; /* so LeakSanitizer sees anything chan_close left behind */
 		exit(0);
 	} else {
 		printf("unknown command %s\n", cmd);

@@ -42,7 +42,7 @@ struct opts {
 	unsigned int batch;
 	uint32_t timeout;
 	uint32_t mark;
-	int zone;	/* -1: none */
+	int zone; /* -1: none */
 	bool have_mark;
 	bool assured;
 	bool quiet;
@@ -139,14 +139,16 @@ static void put_tuple(struct nlmsghdr *nlh, int type, const struct kind *k, unsi
 	struct nlattr *tuple, *ip, *proto;
 	uint16_t port = (uint16_t)(1024 + i % 60000);
 	uint16_t svc = k->proto == K_TCP ? 80 : 53;
-	uint8_t l4 = k->proto == K_TCP ? IPPROTO_TCP : k->proto == K_UDP ? IPPROTO_UDP :
-		     k->family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6;
+	uint8_t l4 = k->proto == K_TCP	    ? IPPROTO_TCP
+		     : k->proto == K_UDP    ? IPPROTO_UDP
+		     : k->family == AF_INET ? IPPROTO_ICMP
+					    : IPPROTO_ICMPV6;
 
 	tuple = mnl_attr_nest_start(nlh, type);
 	ip = mnl_attr_nest_start(nlh, CTA_TUPLE_IP);
 	if (k->family == AF_INET) {
 		uint32_t a = htonl(0x0a000000u | (uint32_t)(i & 0xffffff));
-		uint32_t b = htonl(0xc0000201u);	/* 192.0.2.1 */
+		uint32_t b = htonl(0xc0000201u); /* 192.0.2.1 */
 
 		mnl_attr_put_u32(nlh, CTA_IP_V4_SRC, reply ? b : a);
 		mnl_attr_put_u32(nlh, CTA_IP_V4_DST, reply ? a : b);

@@ -4,7 +4,9 @@
 #include "proto/wire.h"
 
 /* One object per struct, as large as the struct: the object file is never linked or run. */
-#define SIZEOF(name, type) extern char sizeof_##name[sizeof(type)]; char sizeof_##name[sizeof(type)]
+#define SIZEOF(name, type) \
+	extern char sizeof_##name[sizeof(type)]; \
+	char sizeof_##name[sizeof(type)]
 
 SIZEOF(ct, struct ct);
 SIZEOF(ct_exp, struct ct_exp);

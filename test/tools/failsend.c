@@ -15,7 +15,7 @@ typedef ssize_t (*sendto_fn)(int, const void *, size_t, int, const struct sockad
 ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *to,
 	       socklen_t tolen)
 {
-	static long left = -2;	/* -2: not read yet; -1: never fail */
+	static long left = -2; /* -2: not read yet; -1: never fail */
 	sendto_fn real = (sendto_fn)dlsym(RTLD_NEXT, "sendto");
 	long l = __atomic_load_n(&left, __ATOMIC_ACQUIRE);
 

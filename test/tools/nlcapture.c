@@ -22,13 +22,13 @@ struct kind {
 };
 
 static const struct kind kinds[] = {
-    {"ct", NFNL_SUBSYS_CTNETLINK, IPCTNL_MSG_CT_GET, NLM_F_DUMP, AF_UNSPEC},
-    {"ct-dying", NFNL_SUBSYS_CTNETLINK, IPCTNL_MSG_CT_GET_DYING, NLM_F_DUMP, AF_UNSPEC},
-    {"stats-cpu", NFNL_SUBSYS_CTNETLINK, IPCTNL_MSG_CT_GET_STATS_CPU, NLM_F_DUMP, AF_UNSPEC},
-    {"stats", NFNL_SUBSYS_CTNETLINK, IPCTNL_MSG_CT_GET_STATS, 0, AF_UNSPEC},
-    {"exp", NFNL_SUBSYS_CTNETLINK_EXP, IPCTNL_MSG_EXP_GET, NLM_F_DUMP, AF_UNSPEC},
-    {"exp-stats-cpu", NFNL_SUBSYS_CTNETLINK_EXP, IPCTNL_MSG_EXP_GET_STATS_CPU, NLM_F_DUMP,
-     AF_UNSPEC},
+	{ "ct", NFNL_SUBSYS_CTNETLINK, IPCTNL_MSG_CT_GET, NLM_F_DUMP, AF_UNSPEC },
+	{ "ct-dying", NFNL_SUBSYS_CTNETLINK, IPCTNL_MSG_CT_GET_DYING, NLM_F_DUMP, AF_UNSPEC },
+	{ "stats-cpu", NFNL_SUBSYS_CTNETLINK, IPCTNL_MSG_CT_GET_STATS_CPU, NLM_F_DUMP, AF_UNSPEC },
+	{ "stats", NFNL_SUBSYS_CTNETLINK, IPCTNL_MSG_CT_GET_STATS, 0, AF_UNSPEC },
+	{ "exp", NFNL_SUBSYS_CTNETLINK_EXP, IPCTNL_MSG_EXP_GET, NLM_F_DUMP, AF_UNSPEC },
+	{ "exp-stats-cpu", NFNL_SUBSYS_CTNETLINK_EXP, IPCTNL_MSG_EXP_GET_STATS_CPU, NLM_F_DUMP,
+	  AF_UNSPEC },
 };
 
 static int usage(void)
@@ -55,9 +55,9 @@ static void on_signal(int sig)
  */
 static int events(const char *path, unsigned long count)
 {
-	struct sigaction sa = {.sa_handler = on_signal};	/* no SA_RESTART: recv sees EINTR */
+	struct sigaction sa = { .sa_handler = on_signal }; /* no SA_RESTART: recv sees EINTR */
 	static char buf[1 << 16];
-	struct timeval tv = {.tv_sec = 10};
+	struct timeval tv = { .tv_sec = 10 };
 	struct mnl_socket *nl = mnl_socket_open(NETLINK_NETFILTER);
 	unsigned long n = 0;
 	FILE *out;
@@ -65,8 +65,8 @@ static int events(const char *path, unsigned long count)
 	if (!nl ||
 	    mnl_socket_bind(nl,
 			    NF_NETLINK_CONNTRACK_NEW | NF_NETLINK_CONNTRACK_UPDATE |
-				NF_NETLINK_CONNTRACK_DESTROY | NF_NETLINK_CONNTRACK_EXP_NEW |
-				NF_NETLINK_CONNTRACK_EXP_DESTROY,
+				    NF_NETLINK_CONNTRACK_DESTROY | NF_NETLINK_CONNTRACK_EXP_NEW |
+				    NF_NETLINK_CONNTRACK_EXP_DESTROY,
 			    MNL_SOCKET_AUTOPID) < 0 ||
 	    setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0) {
 		perror("nlcapture: netlink");

@@ -152,7 +152,7 @@ static uint32_t nlattr(const uint8_t *d, uint32_t len, uint32_t a, uint32_t x, b
 /* Run p over the message d[len] (a netlink skb's data). Returns the verdict. */
 static uint32_t run(const struct sock_filter *p, const uint8_t *d, uint32_t len)
 {
-	uint32_t A = 0, X = 0, M[BPF_MEMWORDS] = {0};
+	uint32_t A = 0, X = 0, M[BPF_MEMWORDS] = { 0 };
 
 	for (unsigned int pc = 0;; pc++) {
 		const struct sock_filter *i = &p[pc];
@@ -165,14 +165,15 @@ static uint32_t run(const struct sock_filter *p, const uint8_t *d, uint32_t len)
 		case BPF_LD | BPF_W | BPF_IND:
 		case BPF_LD | BPF_H | BPF_IND:
 		case BPF_LD | BPF_B | BPF_IND:
-			if (BPF_MODE(i->code) == BPF_ABS && (k == AD_NLATTR || k == AD_NLATTR_NEST)) {
+			if (BPF_MODE(i->code) == BPF_ABS &&
+			    (k == AD_NLATTR || k == AD_NLATTR_NEST)) {
 				A = nlattr(d, len, A, X, k == AD_NLATTR_NEST);
 				break;
 			}
 			off = BPF_MODE(i->code) == BPF_IND ? X + k : k;
 			size = BPF_SIZE(i->code) == BPF_W ? 4 : BPF_SIZE(i->code) == BPF_H ? 2 : 1;
 			if (off > len || len - off < size)
-				return 0;	/* the kernel ends the program with 0 */
+				return 0; /* the kernel ends the program with 0 */
 			A = 0;
 			for (uint32_t b = 0; b < size; b++)
 				A = A << 8 | d[off + b];
@@ -224,7 +225,7 @@ static uint32_t run(const struct sock_filter *p, const uint8_t *d, uint32_t len)
 		case BPF_RET | BPF_A:
 			return A;
 		default:
-			abort();	/* verify() refused it */
+			abort(); /* verify() refused it */
 		}
 	}
 }
@@ -347,15 +348,25 @@ static uint32_t rnd(uint32_t n)
 
 /* Addresses on and around the edges of the nets the filters list. */
 static const char *const pool4[] = {
-	"10.0.0.0",	  "10.0.0.1",	     "10.255.255.255", "11.0.0.0",	"9.255.255.255",
-	"127.0.0.1",	  "192.0.2.9",	     "192.0.2.10",     "192.0.2.255",	"192.0.3.0",
-	"198.51.100.7",	  "203.0.113.50",    "0.0.0.0",	       "255.255.255.255", "172.16.0.1",
-	"172.31.255.255", "172.32.0.0",	     "1.2.3.4",
+	"10.0.0.0",	  "10.0.0.1",	  "10.255.255.255", "11.0.0.0",	       "9.255.255.255",
+	"127.0.0.1",	  "192.0.2.9",	  "192.0.2.10",	    "192.0.2.255",     "192.0.3.0",
+	"198.51.100.7",	  "203.0.113.50", "0.0.0.0",	    "255.255.255.255", "172.16.0.1",
+	"172.31.255.255", "172.32.0.0",	  "1.2.3.4",
 };
 static const char *const pool6[] = {
-	"2001:db8::5",	   "2001:db8::6",      "2001:db8:0:1::1", "2001:db9::",	     "2001:db7:ffff::",
-	"::1",		   "::",	       "fe80::1",	  "fe80::ffff:1",    "ff02::1",
-	"2001:db8:ffff:ffff:ffff:ffff:ffff:ffff", "2001:db8::8000:0:0:1", "::ffff:10.0.0.1",
+	"2001:db8::5",
+	"2001:db8::6",
+	"2001:db8:0:1::1",
+	"2001:db9::",
+	"2001:db7:ffff::",
+	"::1",
+	"::",
+	"fe80::1",
+	"fe80::ffff:1",
+	"ff02::1",
+	"2001:db8:ffff:ffff:ffff:ffff:ffff:ffff",
+	"2001:db8::8000:0:0:1",
+	"::ffff:10.0.0.1",
 };
 
 static void pick(union ct_addr *a, bool v6)
@@ -372,7 +383,7 @@ static void pick(union ct_addr *a, bool v6)
 		inet_pton(AF_INET, pool4[rnd(sizeof(pool4) / sizeof(pool4[0]))], a->b);
 }
 
-static const uint8_t l4s[] = {6, 6, 6, 17, 17, 1, 58, 132, 33, 47, 136, 0, 255, 103};
+static const uint8_t l4s[] = { 6, 6, 6, 17, 17, 1, 58, 132, 33, 47, 136, 0, 255, 103 };
 
 static void add_built(unsigned int n)
 {
@@ -380,7 +391,7 @@ static void add_built(unsigned int n)
 
 	for (unsigned int i = 0; i < n; i++) {
 		bool v6 = rnd(2);
-		struct ct ct = {0};
+		struct ct ct = { 0 };
 		int len;
 
 		ct.orig.l3 = ct.reply.l3 = v6 ? AF_INET6 : AF_INET;
@@ -388,7 +399,7 @@ static void add_built(unsigned int n)
 		pick(&ct.orig.src, v6);
 		pick(&ct.orig.dst, v6);
 		ct.orig.present = CT_T_SRC | CT_T_DST | CT_T_PROTO;
-		if (rnd(20) == 0)	/* no protocol number: it reads 0 */
+		if (rnd(20) == 0) /* no protocol number: it reads 0 */
 			ct.orig.present &= (uint16_t)~CT_T_PROTO;
 		if (ct.orig.l4 == 6 || ct.orig.l4 == 17) {
 			ct.orig.present |= CT_T_SPORT | CT_T_DPORT;
@@ -400,7 +411,7 @@ static void add_built(unsigned int n)
 			ct.reply = ct.orig;
 			ct.reply.src = ct.orig.dst;
 			ct.reply.dst = ct.orig.src;
-			if (rnd(3) == 0)	/* NAT: the reply comes from elsewhere */
+			if (rnd(3) == 0) /* NAT: the reply comes from elsewhere */
 				pick(&ct.reply.src, v6);
 			if (rnd(3) == 0)
 				pick(&ct.reply.dst, v6);
@@ -409,7 +420,7 @@ static void add_built(unsigned int n)
 		if (rnd(4)) {
 			ct.tcp.state = (uint8_t)rnd(rnd(4) ? 10 : 256);
 			ct_set(&ct, CT_TCP_STATE);
-		} else if (rnd(2)) {	/* protoinfo without a state */
+		} else if (rnd(2)) { /* protoinfo without a state */
 			ct.tcp.wscale_orig = 7;
 			ct_set(&ct, CT_TCP_WSCALE_ORIG);
 		}
@@ -425,8 +436,8 @@ static void add_built(unsigned int n)
 			ct.zone = 7;
 			ct_set(&ct, CT_ZONE);
 		}
-		if (i % 100 == 99)	/* now and then no original address, or only one */
-			ct.orig.present &= (uint16_t)~(rnd(2) ? CT_T_SRC | CT_T_DST : CT_T_DST);
+		if (i % 100 == 99) /* now and then no original address, or only one */
+			ct.orig.present &= (uint16_t) ~(rnd(2) ? CT_T_SRC | CT_T_DST : CT_T_DST);
 		len = ctnl_build_ct(buf, sizeof(buf), rnd(2) ? CTNL_MSG_CT_DELETE : CTNL_MSG_CT_NEW,
 				    rnd(2) ? NLM_F_CREATE : 0, ct.orig.l3, i, &ct);
 		CHECK(len > 0, "build %u: %d", i, len);
@@ -435,9 +446,9 @@ static void add_built(unsigned int n)
 	}
 	/* messages of other kinds on the same socket pass untouched */
 	{
-		int len = ctnl_build_simple(buf, sizeof(buf), CTNL_SUBSYS_CT, CTNL_MSG_CT_GET_STATS, 0,
-					    AF_INET, 1);
-		struct nlmsghdr h = {.nlmsg_len = 36, .nlmsg_type = NLMSG_ERROR};
+		int len = ctnl_build_simple(buf, sizeof(buf), CTNL_SUBSYS_CT, CTNL_MSG_CT_GET_STATS,
+					    0, AF_INET, 1);
+		struct nlmsghdr h = { .nlmsg_len = 36, .nlmsg_type = NLMSG_ERROR };
 
 		add_msg(buf, (uint32_t)len, "get-stats", 0);
 		memset(buf, 0, 36);
@@ -486,7 +497,7 @@ static int compare(const struct cfg_filter *f, const char *name, unsigned int ma
 			struct ct ct;
 
 			if (ctnl_parse_ct((const void *)m->d, &ct, NULL) || !sane(&ct)) {
-				no_claim++;	/* the daemon drops these before its filter */
+				no_claim++; /* the daemon drops these before its filter */
 				continue;
 			}
 			if ((type & 0xff) == CTNL_MSG_CT_DELETE)
@@ -537,7 +548,7 @@ static void random_net(struct cfg_net *n, bool v6)
 		bits = v6 ? 128 : 32;
 	n->prefix = (uint8_t)bits;
 	for (unsigned int i = bits; i < (v6 ? 128u : 32u); i++)
-		n->addr.b[i / 8] &= (uint8_t)~(0x80 >> (i % 8));
+		n->addr.b[i / 8] &= (uint8_t) ~(0x80 >> (i % 8));
 }
 
 static void random_filters(unsigned int count)
@@ -545,7 +556,7 @@ static void random_filters(unsigned int count)
 	static struct cfg_net nets[64];
 
 	for (unsigned int t = 0; t < count; t++) {
-		struct cfg_filter f = {.kernelspace = true};
+		struct cfg_filter f = { .kernelspace = true };
 		char name[32];
 
 		do {
@@ -575,7 +586,7 @@ static void random_filters(unsigned int count)
 static void big_filters(void)
 {
 	static struct cfg_net nets[6000];
-	struct cfg_filter f = {.kernelspace = true, .has_addr = true, .nets = nets};
+	struct cfg_filter f = { .kernelspace = true, .has_addr = true, .nets = nets };
 	static struct sock_filter prog[BPF_MAXINSNS];
 	bool complete;
 	int n;
@@ -594,7 +605,7 @@ static void big_filters(void)
 	compare(&f, "600 nets, ignore", BPF_MAXINSNS);
 	f.has_proto = true;
 	f.protos[0] = 0xff;
-	f.protos[2] = 0x02;	/* 17 */
+	f.protos[2] = 0x02; /* 17 */
 	f.n_nets = 6000;
 	n = compare(&f, "6000 nets", BPF_MAXINSNS);
 	CHECK(n < 0, "6000 nets: complete with %d instructions", n);

@@ -98,7 +98,7 @@ static const char *ntop(int family, const void *a)
 	return inet_ntop(family, a, buf[i], sizeof(buf[i])) ? buf[i] : "?";
 }
 
-#define PROTO(f, p) (((f)->protos[(p) >> 3] >> ((p) & 7)) & 1)
+#define PROTO(f, p) (((f)->protos[(p) >> 3] >> ((p)&7)) & 1)
 
 /* Example shapes, also written out by -w for the oracle and as fuzz seeds. */
 static const char zeros[] =
@@ -107,19 +107,18 @@ static const char zeros[] =
 	"\tMode FTFW { ResendQueueSize 0 ACKWindowSize 0 }\n"
 	"\tUDP { IPv4_Destination_Address 10.0.0.2 Interface lo }\n}\n";
 
-static const char mcast4[] =
-	"Sync {\n"
-	"\tMode FTFW {\n\t}\n"
-	"\tMulticast {\n"
-	"\t\tIPv4_address 225.0.0.50\n"
-	"\t\tGroup 3780\n"
-	"\t\tIPv4_interface 192.168.100.100\n"
-	"\t\tInterface lo\n"
-	"\t\tSndSocketBuffer 1249280\n"
-	"\t\tRcvSocketBuffer 1249280\n"
-	"\t\tChecksum off\n"
-	"\t}\n"
-	"}\n";
+static const char mcast4[] = "Sync {\n"
+			     "\tMode FTFW {\n\t}\n"
+			     "\tMulticast {\n"
+			     "\t\tIPv4_address 225.0.0.50\n"
+			     "\t\tGroup 3780\n"
+			     "\t\tIPv4_interface 192.168.100.100\n"
+			     "\t\tInterface lo\n"
+			     "\t\tSndSocketBuffer 1249280\n"
+			     "\t\tRcvSocketBuffer 1249280\n"
+			     "\t\tChecksum off\n"
+			     "\t}\n"
+			     "}\n";
 
 static const char notrack_udp6[] =
 	"Sync {\n"
@@ -215,8 +214,7 @@ static void layout_defaults(void)
 	CHECK(!parse(&c, "", &o), "empty file: %s", o.buf);
 	CHECK(!o.n, "empty file printed %s", o.buf);
 	CHECK(c.mode == CFG_MODE_NONE && !c.sync_modes && !cfg_sync_mode(&c), "mode");
-	CHECK(c.hashsize == 65536 && c.hashlimit == 262144, "hash %u %u", c.hashsize,
-	      c.hashlimit);
+	CHECK(c.hashsize == 65536 && c.hashlimit == 262144, "hash %u %u", c.hashsize, c.hashlimit);
 	CHECK(!strcmp(c.lockfile, "/var/lock/conntrackd.lock"), "lockfile %s", c.lockfile);
 	CHECK(!c.logfile[0] && !c.stats_logfile[0] && !c.unix_path[0], "paths");
 	CHECK(c.syslog_facility == -1 && c.stats_syslog_facility == -1, "syslog");
@@ -228,8 +226,8 @@ static void layout_defaults(void)
 	CHECK(c.refresh_time == 60 && c.cache_timeout == 180 && c.purge_timeout == 60 &&
 		      !c.commit_timeout,
 	      "timeouts");
-	CHECK(!c.filter.has_proto && !c.filter.has_addr && !c.filter.has_state &&
-		      !c.filter.nets && !c.filter.kernelspace,
+	CHECK(!c.filter.has_proto && !c.filter.has_addr && !c.filter.has_state && !c.filter.nets &&
+		      !c.filter.kernelspace,
 	      "filter");
 	CHECK(!c.n_chan && !c.exp_sync && !c.exp_helpers && !c.helper_line, "sync");
 	cfg_free(&c);
@@ -237,8 +235,7 @@ static void layout_defaults(void)
 	/* "0 means the default" (upstream's init_config) */
 	if (!built(zeros))
 		return;
-	CHECK(!parse(&c, zeros, &o),
-	      "zeros: %s", o.buf);
+	CHECK(!parse(&c, zeros, &o), "zeros: %s", o.buf);
 	CHECK(c.hashsize == 65536 && c.hashlimit == 262144 && c.event_iter_limit == 100 &&
 		      c.overrun_resync == 30,
 	      "zero general");
@@ -249,69 +246,68 @@ static void layout_defaults(void)
 }
 
 /* Upstream's doc/sync/ftfw example shape: FT-FW over UDP with a full General section. */
-static const char ftfw_udp[] =
-	"# FT-FW over UDP\n"
-	"Sync {\n"
-	"\tMode FTFW {\n"
-	"\t\tResendQueueSize 262144\n"
-	"\t\tPurgeTimeout 5\n"
-	"\t\tACKWindowSize 20\n"
-	"\t\tDisableExternalCache Off\n"
-	"\t\tStartupResync on\n"
-	"\t}\n"
-	"\tUDP {\n"
-	"\t\tIPv4_address 192.168.2.100\n"
-	"\t\tIPv4_Destination_Address 192.168.2.101\n"
-	"\t\tPort 3780\n"
-	"\t\tInterface lo\n"
-	"\t\tSndSocketBuffer 1249280\n"
-	"\t\tRcvSocketBuffer 1249280\n"
-	"\t\tChecksum on\n"
-	"\t}\n"
-	"\tOptions {\n"
-	"\t\tTCPWindowTracking Off\n"
-	"\t\tExpectationSync On\n"
-	"\t}\n"
-	"}\n"
-	"General {\n"
-	"\tSystemd no\n"
-	"\tHashSize 32768\n"
-	"\tHashLimit 131072\n"
-	"\tLogFile on\n"
-	"\tSyslog on\n"
-	"\tLockFile /tmp/ctbox-cfgtest.nonexistent/lock\n"
-	"\tUNIX {\n"
-	"\t\tPath /tmp/ctbox-cfgtest.nonexistent/ctl\n"
-	"\t}\n"
-	"\tNetlinkBufferSize 2097152\n"
-	"\tNetlinkBufferSizeMaxGrowth 8388608\n"
-	"\tNetlinkOverrunResync 5\n"
-	"\tNetlinkEventsReliable on\n"
-	"\tEventIterationLimit 200\n"
-	"\tScheduler { Type FIFO Priority 99 }\n"
-	"\tFilter From Userspace {\n"
-	"\t\tProtocol Accept {\n"
-	"\t\t\tTCP\n"
-	"\t\t\tSCTP\n"
-	"\t\t\tDCCP\n"
-	"\t\t\t# UDP\n"
-	"\t\t\t# ICMP # This requires a Linux kernel >= 2.6.31\n"
-	"\t\t\t# IPv6-ICMP # This requires a Linux kernel >= 2.6.31\n"
-	"\t\t}\n"
-	"\t\tAddress Ignore {\n"
-	"\t\t\tIPv4_address 127.0.0.1 # loopback\n"
-	"\t\t\tIPv4_address 192.168.0.100 # virtual IP 1\n"
-	"\t\t\tIPv4_address 192.168.1.100 # virtual IP 2\n"
-	"\t\t\tIPv4_address 192.168.0.1\n"
-	"\t\t\tIPv4_address 192.168.1.1\n"
-	"\t\t\tIPv4_address 192.168.100.100 # dedicated link ip\n"
-	"\t\t\tIPv6_address ::1\n"
-	"\t\t}\n"
-	"\t\tState Accept {\n"
-	"\t\t\tESTABLISHED CLOSED TIME_WAIT CLOSE_WAIT for TCP\n"
-	"\t\t}\n"
-	"\t}\n"
-	"}\n";
+static const char ftfw_udp[] = "# FT-FW over UDP\n"
+			       "Sync {\n"
+			       "\tMode FTFW {\n"
+			       "\t\tResendQueueSize 262144\n"
+			       "\t\tPurgeTimeout 5\n"
+			       "\t\tACKWindowSize 20\n"
+			       "\t\tDisableExternalCache Off\n"
+			       "\t\tStartupResync on\n"
+			       "\t}\n"
+			       "\tUDP {\n"
+			       "\t\tIPv4_address 192.168.2.100\n"
+			       "\t\tIPv4_Destination_Address 192.168.2.101\n"
+			       "\t\tPort 3780\n"
+			       "\t\tInterface lo\n"
+			       "\t\tSndSocketBuffer 1249280\n"
+			       "\t\tRcvSocketBuffer 1249280\n"
+			       "\t\tChecksum on\n"
+			       "\t}\n"
+			       "\tOptions {\n"
+			       "\t\tTCPWindowTracking Off\n"
+			       "\t\tExpectationSync On\n"
+			       "\t}\n"
+			       "}\n"
+			       "General {\n"
+			       "\tSystemd no\n"
+			       "\tHashSize 32768\n"
+			       "\tHashLimit 131072\n"
+			       "\tLogFile on\n"
+			       "\tSyslog on\n"
+			       "\tLockFile /tmp/ctbox-cfgtest.nonexistent/lock\n"
+			       "\tUNIX {\n"
+			       "\t\tPath /tmp/ctbox-cfgtest.nonexistent/ctl\n"
+			       "\t}\n"
+			       "\tNetlinkBufferSize 2097152\n"
+			       "\tNetlinkBufferSizeMaxGrowth 8388608\n"
+			       "\tNetlinkOverrunResync 5\n"
+			       "\tNetlinkEventsReliable on\n"
+			       "\tEventIterationLimit 200\n"
+			       "\tScheduler { Type FIFO Priority 99 }\n"
+			       "\tFilter From Userspace {\n"
+			       "\t\tProtocol Accept {\n"
+			       "\t\t\tTCP\n"
+			       "\t\t\tSCTP\n"
+			       "\t\t\tDCCP\n"
+			       "\t\t\t# UDP\n"
+			       "\t\t\t# ICMP # This requires a Linux kernel >= 2.6.31\n"
+			       "\t\t\t# IPv6-ICMP # This requires a Linux kernel >= 2.6.31\n"
+			       "\t\t}\n"
+			       "\t\tAddress Ignore {\n"
+			       "\t\t\tIPv4_address 127.0.0.1 # loopback\n"
+			       "\t\t\tIPv4_address 192.168.0.100 # virtual IP 1\n"
+			       "\t\t\tIPv4_address 192.168.1.100 # virtual IP 2\n"
+			       "\t\t\tIPv4_address 192.168.0.1\n"
+			       "\t\t\tIPv4_address 192.168.1.1\n"
+			       "\t\t\tIPv4_address 192.168.100.100 # dedicated link ip\n"
+			       "\t\t\tIPv6_address ::1\n"
+			       "\t\t}\n"
+			       "\t\tState Accept {\n"
+			       "\t\t\tESTABLISHED CLOSED TIME_WAIT CLOSE_WAIT for TCP\n"
+			       "\t\t}\n"
+			       "\t}\n"
+			       "}\n";
 
 static void layout_ftfw_udp(void)
 {
@@ -375,9 +371,7 @@ static void layout_mcast(void)
 	const struct cfg_chan *ch = &c.chan[0];
 
 	/* upstream's multicast example: group, port, IPv4_interface */
-	CHECK(!parse(&c, mcast4, &o) &&
-		      !o.n,
-	      "mcast4: %s", o.buf);
+	CHECK(!parse(&c, mcast4, &o) && !o.n, "mcast4: %s", o.buf);
 	CHECK(c.n_chan == 1 && ch->type == CFG_CHAN_MCAST && ch->family == AF_INET &&
 		      ch->line == 4 && !ch->dest_family,
 	      "mcast4 chan");
@@ -408,9 +402,7 @@ static void layout_modes(void)
 	struct cfg c;
 	struct out o;
 
-	CHECK(!parse(&c, notrack_udp6, &o) &&
-		      !o.n,
-	      "notrack: %s", o.buf);
+	CHECK(!parse(&c, notrack_udp6, &o) && !o.n, "notrack: %s", o.buf);
 	CHECK(cfg_sync_mode(&c) == CFG_SYNC_NOTRACK && c.disable_internal_cache &&
 		      c.disable_external_cache && c.startup_resync && c.purge_timeout == 15,
 	      "notrack");
@@ -420,18 +412,14 @@ static void layout_modes(void)
 	      "udp6");
 	cfg_free(&c);
 
-	CHECK(!parse(&c, alarm_mcast, &o) &&
-		      !o.n,
-	      "alarm: %s", o.buf);
+	CHECK(!parse(&c, alarm_mcast, &o) && !o.n, "alarm: %s", o.buf);
 	CHECK(cfg_sync_mode(&c) == CFG_SYNC_ALARM && c.refresh_time == 15 &&
 		      c.cache_timeout == 180 && c.commit_timeout == 30 && c.purge_timeout == 60,
 	      "alarm");
 	cfg_free(&c);
 
 	/* Sync-level timers, several Mode blocks (FTFW wins), mode names in any case */
-	CHECK(!parse(&c, sync_timers, &o) &&
-		      !o.n,
-	      "sync timers: %s", o.buf);
+	CHECK(!parse(&c, sync_timers, &o) && !o.n, "sync timers: %s", o.buf);
 	CHECK(c.refresh_time == 7 && c.cache_timeout == 8 && c.commit_timeout == 9 &&
 		      c.purge_timeout == 10,
 	      "sync timers");
@@ -441,8 +429,10 @@ static void layout_modes(void)
 	CHECK(c.chan[0].family == AF_INET && !c.chan[0].addr.v4, "udp binds any");
 	cfg_free(&c);
 
-	CHECK(!parse(&c, "Sync { Mode ALARM { } Mode NOTRACK { } UDP { "
-			 "IPv4_Destination_Address 10.0.0.2 Interface lo } }", &o),
+	CHECK(!parse(&c,
+		     "Sync { Mode ALARM { } Mode NOTRACK { } UDP { "
+		     "IPv4_Destination_Address 10.0.0.2 Interface lo } }",
+		     &o),
 	      "alarm+notrack");
 	CHECK(cfg_sync_mode(&c) == CFG_SYNC_ALARM, "ALARM > NOTRACK");
 	cfg_free(&c);
@@ -453,20 +443,15 @@ static void layout_links(void)
 	struct cfg c;
 	struct out o;
 
-	CHECK(!parse(&c, two_links, &o) &&
-		      !o.n,
-	      "two links: %s", o.buf);
+	CHECK(!parse(&c, two_links, &o) && !o.n, "two links: %s", o.buf);
 	CHECK(c.n_chan == 2 && c.default_chan == 1 && !c.chan[0].is_default &&
 		      c.chan[1].is_default && c.chan[0].line == 3 && c.chan[1].line == 4 &&
 		      c.chan[1].port == 3781,
 	      "two links");
 	cfg_free(&c);
 
-	CHECK(!parse(&c, four_links, &o) &&
-		      !o.n,
-	      "four links: %s", o.buf);
-	CHECK(c.n_chan == 4 && c.default_chan == 2, "four links %u %u", c.n_chan,
-	      c.default_chan);
+	CHECK(!parse(&c, four_links, &o) && !o.n, "four links: %s", o.buf);
+	CHECK(c.n_chan == 4 && c.default_chan == 2, "four links %u %u", c.n_chan, c.default_chan);
 	for (unsigned int i = 0; i < 4; i++)
 		CHECK(c.chan[i].type == CFG_CHAN_MCAST && c.chan[i].port == 3780 + i &&
 			      c.chan[i].line == (int)i + 2 && c.chan[i].is_default == (i == 2),
@@ -480,9 +465,7 @@ static void layout_stats_filter(void)
 	struct out o;
 	const struct cfg_filter *f = &c.filter;
 
-	CHECK(!parse(&c, stats_filter, &o) &&
-		      !o.n,
-	      "stats: %s", o.buf);
+	CHECK(!parse(&c, stats_filter, &o) && !o.n, "stats: %s", o.buf);
 	CHECK(c.mode == CFG_MODE_STATS && !cfg_sync_mode(&c) && !c.sync_modes, "stats mode");
 	CHECK(!strcmp(c.stats_logfile, "/var/log/conntrackd-stats.log") &&
 		      c.stats_syslog_facility == LOG_LOCAL3 && c.syslog_facility == -1 &&
@@ -490,8 +473,7 @@ static void layout_stats_filter(void)
 	      "stats logs");
 	CHECK(f->kernelspace && f->has_proto && f->proto_ignore, "proto");
 	for (int p = 0; p < 256; p++)
-		CHECK(PROTO(f, p) == (p == 17 || p == 1 || p == 58 || p == 136), "protocol %d",
-		      p);
+		CHECK(PROTO(f, p) == (p == 17 || p == 1 || p == 58 || p == 136), "protocol %d", p);
 	CHECK(f->has_addr && !f->addr_ignore && f->n_nets == 3, "nets %u", f->n_nets);
 	/* host bits cleared; inet_aton reads 010 as octal, as upstream */
 	CHECK(f->nets[0].prefix == 8 && !strcmp(ntop(AF_INET, &f->nets[0].addr), "10.0.0.0"),
@@ -508,9 +490,7 @@ static void layout_stats_filter(void)
 	cfg_free(&c);
 
 	/* each kind takes the policy of its last block; lists accumulate */
-	CHECK(!parse(&c, filter_last_policy, &o) &&
-		      !o.n,
-	      "filters: %s", o.buf);
+	CHECK(!parse(&c, filter_last_policy, &o) && !o.n, "filters: %s", o.buf);
 	CHECK(f->has_proto && f->proto_ignore && PROTO(f, 6) && PROTO(f, 17), "proto acc");
 	CHECK(f->has_addr && !f->addr_ignore && f->n_nets == 2, "addr acc");
 	CHECK(f->has_state && f->state_ignore && f->tcp_states == 1 << 3, "state acc");
@@ -518,9 +498,7 @@ static void layout_stats_filter(void)
 	cfg_free(&c);
 
 	/* Syslog/LogFile forms; LogFile off after on turns it off (upstream kept it on) */
-	CHECK(!parse(&c, log_forms, &o) &&
-		      !o.n,
-	      "log forms: %s", o.buf);
+	CHECK(!parse(&c, log_forms, &o) && !o.n, "log forms: %s", o.buf);
 	CHECK(!c.logfile[0] && c.syslog_facility == LOG_LOCAL7 &&
 		      !strcmp(c.stats_logfile, "/tmp/s.log") && c.stats_syslog_facility == -1,
 	      "log forms");
@@ -532,9 +510,7 @@ static void layout_options(void)
 	struct cfg c;
 	struct out o;
 
-	CHECK(!parse(&c, options_list, &o) &&
-		      !o.n,
-	      "options: %s", o.buf);
+	CHECK(!parse(&c, options_list, &o) && !o.n, "options: %s", o.buf);
 	CHECK(c.tcp_window_tracking && c.exp_sync && c.n_exp_helpers == 5, "exp %u",
 	      c.n_exp_helpers);
 	CHECK(c.n_exp_helpers == 5 && !strcmp(c.exp_helpers[0], "ftp") &&
@@ -542,27 +518,32 @@ static void layout_options(void)
 	      "helper names");
 	cfg_free(&c);
 
-	CHECK(!parse(&c, "Sync { UDP { IPv4_Destination_Address 10.0.0.2 Interface lo } Options "
-			 "{ ExpectationSync { ftp } ExpectationSync off } }", &o),
+	CHECK(!parse(&c,
+		     "Sync { UDP { IPv4_Destination_Address 10.0.0.2 Interface lo } Options "
+		     "{ ExpectationSync { ftp } ExpectationSync off } }",
+		     &o),
 	      "exp off");
 	CHECK(!c.exp_sync && !c.n_exp_helpers && !c.exp_helpers, "off clears the list");
 	cfg_free(&c);
 
-	CHECK(!parse(&c, "Sync { UDP { IPv4_Destination_Address 10.0.0.2 Interface lo } Options "
-			 "{ ExpectationSync { } } }", &o),
+	CHECK(!parse(&c,
+		     "Sync { UDP { IPv4_Destination_Address 10.0.0.2 Interface lo } Options "
+		     "{ ExpectationSync { } } }",
+		     &o),
 	      "exp empty");
 	CHECK(c.exp_sync && !c.n_exp_helpers, "an empty list means all, as upstream");
 	cfg_free(&c);
 
 	/* General odds and ends */
-	CHECK(!parse(&c, general_misc, &o),
-	      "general: %s", o.buf);
+	CHECK(!parse(&c, general_misc, &o), "general: %s", o.buf);
 	CHECK(c.has_nice && c.nice == -5 && c.sched == CFG_SCHED_RR && !c.sched_prio &&
 		      c.poll_secs == 3 && c.overrun_resync == -1 && c.systemd,
 	      "general");
 	cfg_free(&c);
-	CHECK(!parse(&c, "General { Nice +19 NetlinkOverrunResync on Scheduler { Type oThEr "
-			 "Priority 0 } }", &o),
+	CHECK(!parse(&c,
+		     "General { Nice +19 NetlinkOverrunResync on Scheduler { Type oThEr "
+		     "Priority 0 } }",
+		     &o),
 	      "general 2");
 	CHECK(c.nice == 19 && c.overrun_resync == 30 && c.sched == CFG_SCHED_OTHER, "general 2");
 	cfg_free(&c);
@@ -574,9 +555,10 @@ static void layout_refused(void)
 	struct cfg c;
 	struct out o;
 
-	CHECK(parse(&c, "General { Filter { Address Ignore { IPv4_address 1.2.3.4 } } }\n"
-			"Sync { Options { ExpectationSync { ftp } } TCP { "
-			"IPv4_Destination_Address 10.0.0.2 Interface lo } }",
+	CHECK(parse(&c,
+		    "General { Filter { Address Ignore { IPv4_address 1.2.3.4 } } }\n"
+		    "Sync { Options { ExpectationSync { ftp } } TCP { "
+		    "IPv4_Destination_Address 10.0.0.2 Interface lo } }",
 		    &o) == -EINVAL,
 	      "tcp refused");
 	CHECK(c.filter.n_nets == 1 && c.n_exp_helpers == 1, "partial parse kept");
@@ -608,10 +590,10 @@ _Static_assert(sizeof(LONG250) == 251, "250 characters");
 struct tcase {
 	const char *name;
 	const char *text;
-	const char *out;	/* the console lines ctbox prints (normalised) */
-	int ret;		/* cfg_parse's return */
-	const char *oracle;	/* where ctbox deliberately differs: the oracle's lines + rc */
-	size_t len;		/* text length if it holds a NUL, else 0 */
+	const char *out;    /* the console lines ctbox prints (normalised) */
+	int ret;	    /* cfg_parse's return */
+	const char *oracle; /* where ctbox deliberately differs: the oracle's lines + rc */
+	size_t len;	    /* text length if it holds a NUL, else 0 */
 };
 
 /* Most cases have neither an oracle difference nor a NUL: leave those fields out. */
@@ -650,10 +632,8 @@ static const struct tcase cases[] = {
 	  SYN(2, "UDP"), -EINVAL },
 	{ "syntax-state-lowercase", GEN("Filter { State Accept { established for TCP } }"),
 	  SYN(2, "established"), -EINVAL },
-	{ "syntax-filter-from-bad", GEN("Filter From Anywhere { }"), SYN(2, "Anywhere"),
-	  -EINVAL },
-	{ "syntax-protocol-number", GEN("Filter { Protocol Accept { 6 } }"), SYN(2, "6"),
-	  -EINVAL },
+	{ "syntax-filter-from-bad", GEN("Filter From Anywhere { }"), SYN(2, "Anywhere"), -EINVAL },
+	{ "syntax-protocol-number", GEN("Filter { Protocol Accept { 6 } }"), SYN(2, "6"), -EINVAL },
 	{ "syntax-protocol-no-policy", GEN("Filter { Protocol { TCP } }"), SYN(2, "{"), -EINVAL },
 	{ "syntax-address-bare", GEN("Filter { Address Ignore { 1.2.3.4 } }"), SYN(2, "1.2.3.4"),
 	  -EINVAL },
@@ -666,8 +646,7 @@ static const struct tcase cases[] = {
 	{ "syntax-interface-keyword", "Sync { UDP { Interface Default } }", SYN(1, "Default"),
 	  -EINVAL },
 	{ "syntax-interface-on", "Sync { UDP { Interface on } }", SYN(1, "on"), -EINVAL },
-	{ "syntax-default-twice", "Sync { UDP Default Default { } }", SYN(1, "Default"),
-	  -EINVAL },
+	{ "syntax-default-twice", "Sync { UDP Default Default { } }", SYN(1, "Default"), -EINVAL },
 	{ "syntax-mcast-address-number", "Sync { Multicast { IPv4_address 5 } }", SYN(1, "5"),
 	  -EINVAL },
 	{ "syntax-mcast-ipv6-interface-number", "Sync { Multicast { IPv6_interface 5 } }",
@@ -679,19 +658,17 @@ static const struct tcase cases[] = {
 	{ "syntax-udp-errorqueue", "Sync { UDP { ErrorQueueLength 5 } }",
 	  SYN(1, "ErrorQueueLength"), -EINVAL },
 	{ "syntax-udp-checksum-number", "Sync { UDP { Checksum 1 } }", SYN(1, "1"), -EINVAL },
-	{ "syntax-udp-port-address", "Sync { UDP { Port 1.2.3.4 } }", SYN(1, "1.2.3.4"),
-	  -EINVAL },
+	{ "syntax-udp-port-address", "Sync { UDP { Port 1.2.3.4 } }", SYN(1, "1.2.3.4"), -EINVAL },
 	{ "syntax-syslog-number", GEN("Syslog 5"), SYN(2, "5"), -EINVAL },
 	{ "syntax-scheduler-type-number", GEN("Scheduler { Type 5 }"), SYN(2, "5"), -EINVAL },
 	{ "syntax-options-unknown", SYNC("Options { Foo on }"), SYN(3, "Foo"), -EINVAL },
-	{ "syntax-expectsync-number", SYNC("Options { ExpectationSync 5 }"), SYN(3, "5"),
-	  -EINVAL },
+	{ "syntax-expectsync-number", SYNC("Options { ExpectationSync 5 }"), SYN(3, "5"), -EINVAL },
 	{ "syntax-expectsync-list-number", SYNC("Options { ExpectationSync { ftp 5 } }"),
 	  SYN(3, "5"), -EINVAL },
 	{ "syntax-helper-short-type", "Helper {\n\tType ftp inet {\n\t}\n}\n", SYN(2, "{"),
 	  -EINVAL },
-	{ "syntax-helper-policy-unknown",
-	  "Helper { Type ftp inet tcp { Policy ftp { Foo 1 } } }", SYN(1, "Foo"), -EINVAL },
+	{ "syntax-helper-policy-unknown", "Helper { Type ftp inet tcp { Policy ftp { Foo 1 } } }",
+	  SYN(1, "Foo"), -EINVAL },
 	{ "syntax-stats-hashsize", "Stats {\n\tHashSize 5\n}\n", SYN(2, "HashSize"), -EINVAL },
 	{ "syntax-toplevel-unknown", "Foo {\n}\n", SYN(1, "Foo"), -EINVAL },
 	{ "syntax-comment-eats-brace", "General { # }\n", SYN(2, ""), -EINVAL },
@@ -706,7 +683,8 @@ static const struct tcase cases[] = {
 	{ "syntax-path-eats-brace", "General { UNIX { Path /tmp/x} }\n", SYN(2, ""), -EINVAL },
 	{ "syntax-mode-persistent-keyword", SYNC("Mode PERSISTENT TCP"),
 	  W("Now `persistent' mode is called `alarm'. Please, update your conntrackd.conf file.")
-		  SYN(3, "TCP"), -EINVAL },
+		  SYN(3, "TCP"),
+	  -EINVAL },
 	{ "syntax-after-warning", "General { Syslog foo\n\tHashSize x }",
 	  W("'foo' is not a known syslog facility, ignoring") SYN(2, "x"), -EINVAL },
 
@@ -739,14 +717,11 @@ static const struct tcase cases[] = {
 	  E("too many dedicated links in the configuration file (Maximum: 4)"), -EINVAL },
 	{ "fatal-unix-path-108", GEN("UNIX { Path " LONG100 "01234567 }"),
 	  E("Path is longer than 107 characters"), -EINVAL },
-	{ "fatal-logfile-257",
-	  GEN("LogFile " LONG250 "0123456"),
+	{ "fatal-logfile-257", GEN("LogFile " LONG250 "0123456"),
 	  E("LogFile path is longer than 256 characters"), -EINVAL },
-	{ "fatal-lockfile-257",
-	  GEN("LockFile " LONG250 "0123456"),
+	{ "fatal-lockfile-257", GEN("LockFile " LONG250 "0123456"),
 	  E("LockFile path is longer than 256 characters"), -EINVAL },
-	{ "fatal-stats-logfile-257",
-	  "Stats { LogFile " LONG250 "0123456 }",
+	{ "fatal-stats-logfile-257", "Stats { LogFile " LONG250 "0123456 }",
 	  E("stats LogFile path is longer than 256 characters"), -EINVAL },
 
 	/* ---- warnings, in file order, parsing goes on ---- */
@@ -762,8 +737,8 @@ static const struct tcase cases[] = {
 	  W("conflicting Syslog facility values, defaulting to General"), 0 },
 	{ "warn-syslog-on-conflict", GEN("Syslog on") "Stats { Syslog local1 }",
 	  W("conflicting Syslog facility values, defaulting to General"), 0 },
-	{ "warn-syslog-no-conflict", "Stats { Syslog local1 }\n" GEN("Syslog on")
-	  "Stats { Syslog on }", "", 0 },
+	{ "warn-syslog-no-conflict",
+	  "Stats { Syslog local1 }\n" GEN("Syslog on") "Stats { Syslog on }", "", 0 },
 	{ "warn-nack", SYNC("Mode NACK { }"),
 	  W("Now `nack' mode is called `ftfw'. Please, update your conntrackd.conf file.\n"), 0 },
 	{ "warn-persistent", SYNC("Mode PERSISTENT { RefreshTime 5 }"),
@@ -814,7 +789,7 @@ static const struct tcase cases[] = {
 	  GEN("Filter { Address Ignore { IPv6_address 12345::1 IPv6_address fe80::1/129 "
 	      "IPv6_address 1.2.3.4 } }"),
 	  W("12345::1 is not a valid IPv6, ignoring") W("fe80::1/129 is not a valid network, "
-							  "ignoring")
+							"ignoring")
 		  W("1.2.3.4 is not a valid IPv6, ignoring"),
 	  0 },
 	{ "warn-filter-dup-netmask",
@@ -833,34 +808,41 @@ static const struct tcase cases[] = {
 	  "\tMulticast { IPv4_address 225.0.0.1 IPv6_interface ::1 IPv6_address ff02::1 "
 	  "Interface lo }\n}\nStats { }\n",
 	  W("deprecated unix backlog configuration, ignoring.")
-		  W("'x' is not a known syslog facility, ignoring")
-			  W("Now `nack' mode is called `ftfw'. Please, update your conntrackd.conf "
-			    "file.\n") W("`IPv6_interface' not required, ignoring")
-				  W("your multicast address is IPv6 but is binded to an IPv4 interface? "
-				    "Surely this is not what you want")
-					  E("cannot use both `Stats' and `Sync' clauses in "
-					    "conntrackd.conf"),
+		  W("'x' is not a known syslog facility, ignoring") W(
+			  "Now `nack' mode is called `ftfw'. Please, update your conntrackd.conf "
+			  "file.\n") W("`IPv6_interface' not required, ignoring")
+			  W("your multicast address is IPv6 but is binded to an IPv4 interface? "
+			    "Surely this is not what you want")
+				  E("cannot use both `Stats' and `Sync' clauses in "
+				    "conntrackd.conf"),
 	  -EINVAL },
 
 	/* ---- valid shapes, no output ---- */
 	{ "ok-empty", "", "", 0 },
 	{ "ok-comments-only", "# nothing\n   # at all\n", "", 0 },
 	{ "ok-ftfw-udp", ftfw_udp, "", 0 },
-	{ "ok-one-line", "General{UNIX{Path /tmp/ctbox-cfgtest.nonexistent/ctl }}Sync{Mode "
-			 "FTFW{}UDP{IPv4_Destination_Address 10.0.0.2 Interface lo}}", "", 0 },
-	{ "ok-mcast-ipv6", "Sync { Mode ALARM { } Multicast Default { IPv6_address ff02::1 Group "
-			   "3780 Interface lo Checksum off } }", "", 0 },
+	{ "ok-one-line",
+	  "General{UNIX{Path /tmp/ctbox-cfgtest.nonexistent/ctl }}Sync{Mode "
+	  "FTFW{}UDP{IPv4_Destination_Address 10.0.0.2 Interface lo}}",
+	  "", 0 },
+	{ "ok-mcast-ipv6",
+	  "Sync { Mode ALARM { } Multicast Default { IPv6_address ff02::1 Group "
+	  "3780 Interface lo Checksum off } }",
+	  "", 0 },
 	{ "ok-path-limits",
 	  GEN("UNIX { Path " LONG100 "0123456 } LogFile " LONG250 "012345 LockFile " LONG250
 	      "012345") "Stats { LogFile " LONG250 "012345 }",
 	  "", 0 },
 	{ "ok-empty-state-list",
 	  "General { Filter { State Accept { for TCP } } }\n" SYNC("Mode FTFW { }"), "", 0 },
-	{ "ok-options", SYNC("Options { TCPWindowTracking on ExpectationSync { ftp sip q.931 "
-			     "h.245 ras } }"), "", 0 },
+	{ "ok-options",
+	  SYNC("Options { TCPWindowTracking on ExpectationSync { ftp sip q.931 "
+	       "h.245 ras } }"),
+	  "", 0 },
 	{ "ok-stats", "Stats { LogFile on Syslog local3 }", "", 0 },
-	{ "ok-bools-any-case", GEN("Systemd YES NetlinkEventsReliable On") SYNC("Mode ftfw { "
-										 "StartupResync nO }"),
+	{ "ok-bools-any-case",
+	  GEN("Systemd YES NetlinkEventsReliable On") SYNC("Mode ftfw { "
+							   "StartupResync nO }"),
 	  "", 0 },
 
 	/* ---- deliberate differences (doc/differences.md): the oracle's output follows ---- */
@@ -879,15 +861,15 @@ static const struct tcase cases[] = {
 	  E("line 1: Interface: missing in Multicast block"), -EINVAL, OK },
 	{ "diff-mcast-no-address", "Sync {\n\tMulticast {\n\t\tInterface lo\n\t}\n}\n",
 	  E("line 2: Multicast: no IPv4_address or IPv6_address"), -EINVAL, OK },
-	{ "diff-mcast-bad-address", "Sync {\n\tMulticast {\n\t\tIPv4_address 300.0.0.1 "
-				    "Interface lo\n\t}\n}\n",
+	{ "diff-mcast-bad-address",
+	  "Sync {\n\tMulticast {\n\t\tIPv4_address 300.0.0.1 "
+	  "Interface lo\n\t}\n}\n",
 	  W("300.0.0.1 is not a valid IPv4 address")
 		  E("line 2: Multicast: no IPv4_address or IPv6_address"),
 	  -EINVAL, W("300.0.0.1 is not a valid IPv4 address") OK },
 	{ "diff-udp-no-destination",
 	  "Sync {\n\tUDP {\n\t\tIPv4_address 10.0.0.1 Interface lo\n\t}\n}\n",
-	  E("line 2: UDP: no IPv4_Destination_Address or IPv6_Destination_Address"), -EINVAL,
-	  OK },
+	  E("line 2: UDP: no IPv4_Destination_Address or IPv6_Destination_Address"), -EINVAL, OK },
 	{ "diff-udp-mixed-families",
 	  "Sync { UDP { IPv6_address ::1 IPv4_Destination_Address 10.0.0.2 Interface lo } }",
 	  E("line 1: UDP: IPv4 and IPv6 addresses mixed"), -EINVAL, OK },
@@ -1024,7 +1006,8 @@ static void not_built(void)
 	if (CONFIG_CHANNEL_UDP)
 		CHECK(!ret, "udp built in: %s", o.buf);
 	else
-		CHECK(ret == -EINVAL && !strcmp(o.buf, E("line 3: UDP: not built into this binary")),
+		CHECK(ret == -EINVAL &&
+			      !strcmp(o.buf, E("line 3: UDP: not built into this binary")),
 		      "udp left out: %s", o.buf);
 	cfg_free(&c);
 }

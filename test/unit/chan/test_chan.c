@@ -18,15 +18,15 @@
 
 static int failures, checks;
 
-#define CHECK(cond, ...)                                                                           \
-	do {                                                                                       \
-		checks++;                                                                          \
-		if (!(cond)) {                                                                     \
-			failures++;                                                                \
-			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                       \
-			fprintf(stderr, __VA_ARGS__);                                              \
-			fputc('\n', stderr);                                                       \
-		}                                                                                  \
+#define CHECK(cond, ...) \
+	do { \
+		checks++; \
+		if (!(cond)) { \
+			failures++; \
+			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
+			fprintf(stderr, __VA_ARGS__); \
+			fputc('\n', stderr); \
+		} \
 	} while (0)
 
 static uint8_t buf[70000];
@@ -129,7 +129,8 @@ static void test_packing(void)
 	m = size / 4;
 	memset(buf, 0x5a, m);
 	for (int k = 0; k < 4; k++)
-		CHECK(chan_send(c, buf, m) == (k == 3), "send %d (1: a datagram went out first)", k);
+		CHECK(chan_send(c, buf, m) == (k == 3), "send %d (1: a datagram went out first)",
+		      k);
 	CHECK(chan_flush(c) == 0, "flush");
 	CHECK(chan_flush(c) == 0, "flush of nothing");
 	CHECK(next_dgram(c, 0) == (ssize_t)(3 * m), "first datagram: 3 messages");
@@ -173,7 +174,8 @@ static void test_packing(void)
 	sw = none = 7;
 	CHECK(chan_link_event(c, &sw, &none) == 0 && sw == -1 && none == 0,
 	      "link event with lo up: nothing to do");
-	CHECK(!chan_set_current(c, 0) && !chan_set_current(c, 5), "set_current: same / out of range");
+	CHECK(!chan_set_current(c, 0) && !chan_set_current(c, 5),
+	      "set_current: same / out of range");
 	chan_close(c);
 }
 

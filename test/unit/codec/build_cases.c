@@ -43,12 +43,12 @@ static int b_dump(void *buf, size_t len)
 static int b_dump_filters(void *buf, size_t len)
 {
 	struct ctnl_filter f = {
-	    .flags = CTNL_F_MARK | CTNL_F_STATUS | CTNL_F_ZONE,
-	    .mark = 16,
-	    .mark_mask = 0xff,
-	    .status = CT_IPS_ASSURED,
-	    .status_mask = CT_IPS_ASSURED,
-	    .zone = 42,
+		.flags = CTNL_F_MARK | CTNL_F_STATUS | CTNL_F_ZONE,
+		.mark = 16,
+		.mark_mask = 0xff,
+		.status = CT_IPS_ASSURED,
+		.status_mask = CT_IPS_ASSURED,
+		.zone = 42,
 	};
 
 	return ctnl_build_dump(buf, len, CTNL_MSG_CT_GET, AF_INET, SEQ, &f);
@@ -56,7 +56,7 @@ static int b_dump_filters(void *buf, size_t len)
 
 static int b_dump_tuple(void *buf, size_t len)
 {
-	struct ctnl_filter f = {.flags = CTNL_F_TUPLE};
+	struct ctnl_filter f = { .flags = CTNL_F_TUPLE };
 	struct ct ct;
 
 	tcp_entry(&ct);
@@ -242,22 +242,23 @@ static int b_exp_delete(void *buf, size_t len)
 
 /* In the order the kernel test sends them: creates first so gets, dumps and deletes find them. */
 const struct build_case build_cases[] = {
-    {"create", GOLDEN_create, b_create, 0, 0},
-    {"create-nat", GOLDEN_create_nat, b_create_nat, 0, 0},
-    {"dump", GOLDEN_dump, b_dump, 0, 2},
-    {"dump-filters", GOLDEN_dump_filters, b_dump_filters, 0, 1}, /* only the zone-42 udp one */
-    {"dump-tuple", GOLDEN_dump_tuple, b_dump_tuple, 0, 1},	 /* only the tcp one */
-    {"dump-ctrzero", GOLDEN_ctrzero, b_ctrzero, 0, 0},		 /* no IPv6 entries */
-    {"dump-dying", GOLDEN_dying, b_dying, 0, 0},
-    {"dump-unconfirmed", GOLDEN_unconfirmed, b_unconfirmed, 0, 0},
-    {"get", GOLDEN_get, b_get, 0, 1},
-    {"delete-id", GOLDEN_delete, b_delete, -ENOENT, 0},	    /* id does not match */
-    {"exp-new", GOLDEN_exp_new, b_exp_new, -EOPNOTSUPP, 0}, /* master has no helper */
-    {"exp-get", GOLDEN_exp_get, b_exp_get, -ENOENT, 0},
-    {"exp-delete", GOLDEN_exp_delete, b_exp_delete, -ENOENT, 0},
-    {"exp-dump", GOLDEN_exp_dump, b_exp_dump, 0, 0},
-    {"stats", GOLDEN_stats, b_stats, 0, 1},
-    {"stats-cpu", GOLDEN_stats_cpu, b_stats_cpu, 0, -1}, /* one per possible cpu */
-    {"flush", GOLDEN_flush, b_flush, 0, 0},
+	{ "create", GOLDEN_create, b_create, 0, 0 },
+	{ "create-nat", GOLDEN_create_nat, b_create_nat, 0, 0 },
+	{ "dump", GOLDEN_dump, b_dump, 0, 2 },
+	{ "dump-filters", GOLDEN_dump_filters, b_dump_filters, 0,
+	  1 },							 /* only the zone-42 udp one */
+	{ "dump-tuple", GOLDEN_dump_tuple, b_dump_tuple, 0, 1 }, /* only the tcp one */
+	{ "dump-ctrzero", GOLDEN_ctrzero, b_ctrzero, 0, 0 },	 /* no IPv6 entries */
+	{ "dump-dying", GOLDEN_dying, b_dying, 0, 0 },
+	{ "dump-unconfirmed", GOLDEN_unconfirmed, b_unconfirmed, 0, 0 },
+	{ "get", GOLDEN_get, b_get, 0, 1 },
+	{ "delete-id", GOLDEN_delete, b_delete, -ENOENT, 0 },	  /* id does not match */
+	{ "exp-new", GOLDEN_exp_new, b_exp_new, -EOPNOTSUPP, 0 }, /* master has no helper */
+	{ "exp-get", GOLDEN_exp_get, b_exp_get, -ENOENT, 0 },
+	{ "exp-delete", GOLDEN_exp_delete, b_exp_delete, -ENOENT, 0 },
+	{ "exp-dump", GOLDEN_exp_dump, b_exp_dump, 0, 0 },
+	{ "stats", GOLDEN_stats, b_stats, 0, 1 },
+	{ "stats-cpu", GOLDEN_stats_cpu, b_stats_cpu, 0, -1 }, /* one per possible cpu */
+	{ "flush", GOLDEN_flush, b_flush, 0, 0 },
 };
 const size_t n_build_cases = sizeof(build_cases) / sizeof(build_cases[0]);

@@ -103,10 +103,12 @@ int nlswap_stream(uint8_t *data, size_t len)
 		memcpy(&h, p, sizeof(h));
 		if (h.nlmsg_len < NLMSG_HDRLEN || h.nlmsg_len > len - off)
 			return -1;
-		if (h.nlmsg_type == NLMSG_ERROR && h.nlmsg_len >= NLMSG_HDRLEN + sizeof(struct nlmsgerr)) {
+		if (h.nlmsg_type == NLMSG_ERROR &&
+		    h.nlmsg_len >= NLMSG_HDRLEN + sizeof(struct nlmsgerr)) {
 			swap32(p + NLMSG_HDRLEN + offsetof(struct nlmsgerr, error));
 			swap_nlmsghdr(p + NLMSG_HDRLEN + offsetof(struct nlmsgerr, msg));
-		} else if (h.nlmsg_type == NLMSG_DONE && h.nlmsg_len >= NLMSG_HDRLEN + sizeof(int)) {
+		} else if (h.nlmsg_type == NLMSG_DONE &&
+			   h.nlmsg_len >= NLMSG_HDRLEN + sizeof(int)) {
 			swap32(p + NLMSG_HDRLEN);
 		} else if (h.nlmsg_type >= NLMSG_MIN_TYPE) {
 			size_t hdr = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct nfgenmsg));

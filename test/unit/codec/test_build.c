@@ -140,7 +140,7 @@ static void build_parse(void)
 static void refusals(void)
 {
 	static uint8_t buf[4096];
-	struct ctnl_filter f = {.flags = CTNL_F_TUPLE, .orig_flags = CTNL_FF_IP_SRC};
+	struct ctnl_filter f = { .flags = CTNL_F_TUPLE, .orig_flags = CTNL_FF_IP_SRC };
 	struct ct ct;
 	struct ct_exp e;
 

@@ -107,9 +107,9 @@ int main(void)
 		}
 		err = talk(nl, req, &msgs, !strcmp(c->name, "dump"));
 		if (err != c->kernel_err || (c->kernel_msgs >= 0 && msgs != c->kernel_msgs)) {
-			printf(
-			    "FAIL %s: kernel said %d (%s) with %d messages, expected %d with %d\n",
-			    c->name, err, strerror(-err), msgs, c->kernel_err, c->kernel_msgs);
+			printf("FAIL %s: kernel said %d (%s) with %d messages, expected %d with "
+			       "%d\n",
+			       c->name, err, strerror(-err), msgs, c->kernel_err, c->kernel_msgs);
 			failures++;
 		} else {
 			printf("ok %s: %d, %d messages\n", c->name, err, msgs);

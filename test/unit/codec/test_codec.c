@@ -44,9 +44,10 @@ static void report_diff(const char *what, size_t i, const uint8_t *a, const uint
 static void roundtrip_ct(const struct fixture *f)
 {
 	/* The capture is meant to hold every kind of attribute a dump can carry here. */
-	static const enum ct_attr want[] = {
-	    CT_MASTER,	       CT_LABELS,	 CT_HELPER,   CT_ZONE, CT_TCP_FLAGS_ORIG,
-	    CT_SCTP_VTAG_ORIG, CT_COUNTERS_ORIG, CT_TS_START, CT_MARK, CT_SYNPROXY};
+	static const enum ct_attr want[] = { CT_MASTER,	       CT_LABELS,	  CT_HELPER,
+					     CT_ZONE,	       CT_TCP_FLAGS_ORIG, CT_SCTP_VTAG_ORIG,
+					     CT_COUNTERS_ORIG, CT_TS_START,	  CT_MARK,
+					     CT_SYNPROXY };
 	uint64_t seen = 0;
 	uint16_t tseen = 0;
 	struct ct ct;
@@ -77,14 +78,14 @@ static void roundtrip_ct(const struct fixture *f)
 		CHECK(seen & (UINT64_C(1) << want[k]), "no fixture entry has attribute %d",
 		      want[k]);
 	CHECK((tseen & (CT_T_ZONE | CT_T_ICMP_ID | CT_T_SPORT)) ==
-		  (CT_T_ZONE | CT_T_ICMP_ID | CT_T_SPORT),
+		      (CT_T_ZONE | CT_T_ICMP_ID | CT_T_SPORT),
 	      "fixture tuples lack zones, icmp or ports");
 }
 
 /* Events have their own attribute order and carry CTA_TIMESTAMP_EVENT on kernels >= 6.14. */
 static void roundtrip_events(const struct fixture *f)
 {
-	static const enum ct_msg kinds[] = {CT_MSG_NEW, CT_MSG_UPDATE, CT_MSG_DESTROY};
+	static const enum ct_msg kinds[] = { CT_MSG_NEW, CT_MSG_UPDATE, CT_MSG_DESTROY };
 	struct ct ct;
 
 	CHECK(f->n == 3, "events fixture has %zu messages", f->n);
@@ -117,7 +118,7 @@ static void roundtrip_exp(const struct fixture *f)
 
 		CHECK(err == 0, "exp msg %zu: parse %d", i, err);
 		CHECK(ct_exp_has(&e, CT_EXP_MASTER) && ct_exp_has(&e, CT_EXP_TUPLE) &&
-			  ct_exp_has(&e, CT_EXP_MASK) && ct_exp_has(&e, CT_EXP_HELPER),
+			      ct_exp_has(&e, CT_EXP_MASK) && ct_exp_has(&e, CT_EXP_HELPER),
 		      "exp msg %zu: attributes missing", i);
 		CHECK(!strcmp(e.helper, "ftp"), "exp msg %zu: helper '%s'", i, e.helper);
 		len = ctnl_encode_exp_full(big, sizeof(big), nlh->nlmsg_type, nlh->nlmsg_flags,
@@ -133,11 +134,11 @@ static void stats(const char *dir)
 	struct fixture f;
 	struct ct_stats st;
 	char *txt = fix_text(dir, "S.txt", NULL), *line = txt;
-	static const uint8_t order[] = {CTA_STATS_FOUND,	 CTA_STATS_INVALID,
-					CTA_STATS_INSERT,	 CTA_STATS_INSERT_FAILED,
-					CTA_STATS_DROP,		 CTA_STATS_EARLY_DROP,
-					CTA_STATS_ERROR,	 CTA_STATS_SEARCH_RESTART,
-					CTA_STATS_CLASH_RESOLVE, CTA_STATS_CHAIN_TOOLONG};
+	static const uint8_t order[] = { CTA_STATS_FOUND,	  CTA_STATS_INVALID,
+					 CTA_STATS_INSERT,	  CTA_STATS_INSERT_FAILED,
+					 CTA_STATS_DROP,	  CTA_STATS_EARLY_DROP,
+					 CTA_STATS_ERROR,	  CTA_STATS_SEARCH_RESTART,
+					 CTA_STATS_CLASH_RESOLVE, CTA_STATS_CHAIN_TOOLONG };
 	uint32_t entries = 0, max = 0;
 	size_t lines = 0;
 
@@ -155,8 +156,8 @@ static void stats(const char *dir)
 		if (!line)
 			break;
 		CHECK(cpu == st.cpu && found == st.value[CTA_STATS_FOUND] &&
-			  invalid == st.value[CTA_STATS_INVALID] &&
-			  insert == st.value[CTA_STATS_INSERT],
+			      invalid == st.value[CTA_STATS_INVALID] &&
+			      insert == st.value[CTA_STATS_INSERT],
 		      "stats %zu: values differ from the oracle's", i);
 		line = strchr(line, '\n');
 		line = line && line[1] ? line + 1 : NULL;
@@ -167,7 +168,8 @@ static void stats(const char *dir)
 	fix_load(&f, dir, "exp-stats-cpu.bin");
 	for (size_t i = 0; i < f.n; i++) {
 		CHECK(ctnl_parse_stats_cpu(msg(&f, i), &st) == 0 && st.n == 3 &&
-			  st.order[0] == CTA_STATS_EXP_NEW && st.order[2] == CTA_STATS_EXP_DELETE,
+			      st.order[0] == CTA_STATS_EXP_NEW &&
+			      st.order[2] == CTA_STATS_EXP_DELETE,
 		      "exp stats %zu", i);
 	}
 	fix_free(&f);
@@ -267,7 +269,7 @@ struct hostile {
 static void bogus_len(size_t at, size_t room, void *arg)
 {
 	struct hostile *h = arg;
-	uint16_t orig, vals[] = {0, 1, 3, 4, 5, 7, 0, 0, 0xffff, 0};
+	uint16_t orig, vals[] = { 0, 1, 3, 4, 5, 7, 0, 0, 0xffff, 0 };
 
 	memcpy(&orig, h->m + at, 2);
 	vals[6] = (uint16_t)(orig + 4);
@@ -299,7 +301,7 @@ static void hostile(const struct fixture *f, parse_fn fn, const char *what, size
 	for (size_t i = 0; i < f->n; i++) {
 		const uint8_t *m = f->data + f->off[i];
 		size_t len = msg(f, i)->nlmsg_len;
-		struct hostile h = {m, len, fn, what, i};
+		struct hostile h = { m, len, fn, what, i };
 
 		for (size_t t = NLMSG_HDRLEN; t <= len; t++) {
 			struct nlmsghdr *c = dup_msg(m, t);
@@ -369,7 +371,7 @@ static void padding(void)
 	ct.ts_event = 43;
 	ct.status = 8;
 	memcpy(ct.wire_order,
-	       (uint8_t[]){CTA_TUPLE_ORIG, CTA_STATUS, CTA_COUNTERS_ORIG, CTA_TIMESTAMP, 27}, 5);
+	       (uint8_t[]){ CTA_TUPLE_ORIG, CTA_STATUS, CTA_COUNTERS_ORIG, CTA_TIMESTAMP, 27 }, 5);
 	ct.wire_n = 5;
 	for (int phase = 0; phase < 8; phase += 4) {
 		ct.wire_pad = (uint8_t)(1 + phase);
@@ -379,7 +381,7 @@ static void padding(void)
 		CHECK(back.wire_pad == ct.wire_pad, "pad phase %d read back as %d", phase,
 		      back.wire_pad - 1);
 		CHECK(back.ts_event == 43 && back.ts_start == 42 &&
-			  back.cnt_orig.packets == ct.cnt_orig.packets && back.status == 8,
+			      back.cnt_orig.packets == ct.cnt_orig.packets && back.status == 8,
 		      "padded values");
 		len2 = ctnl_encode_ct_full(big, sizeof(big), 1 << 8, 0, 0, 0, &back);
 		CHECK(len2 == len && !memcmp(big, buf2, (size_t)len), "padded re-encoding");
@@ -388,7 +390,7 @@ static void padding(void)
 	ct.wire_pad = 0;
 	len = ctnl_encode_ct_full(buf2, sizeof(buf2), 1 << 8, 0, 0, 0, &ct);
 	CHECK(ctnl_parse_ct((void *)buf2, &back, NULL) == 0 && ct_has(&back, CT_TS_EVENT) &&
-		  back.ts_event == 43 && back.wire_pad == 0,
+		      back.ts_event == 43 && back.wire_pad == 0,
 	      "unpadded event timestamp");
 }
 
@@ -407,7 +409,7 @@ static int kernel_bit(const uint8_t *payload, size_t len, unsigned int n)
 /* Label bit N of the model is the kernel's bit N, on hosts of either byte order. */
 static void labels(void)
 {
-	static const unsigned int set[] = {0, 1, 9, 37, 64, 127};
+	static const unsigned int set[] = { 0, 1, 9, 37, 64, 127 };
 	static uint8_t buf2[4096];
 	struct ct ct, back;
 	const struct nlattr *a;
@@ -424,7 +426,7 @@ static void labels(void)
 	ct.labels_len = CT_LABELS_BYTES;
 	for (size_t i = 0; i < sizeof(set) / sizeof(set[0]); i++)
 		ct.labels[set[i] / 8] |= (uint8_t)(1u << (set[i] % 8));
-	memcpy(ct.wire_order, (uint8_t[]){CTA_TUPLE_ORIG, CTA_LABELS}, 2);
+	memcpy(ct.wire_order, (uint8_t[]){ CTA_TUPLE_ORIG, CTA_LABELS }, 2);
 	ct.wire_n = 2;
 	len = ctnl_encode_ct_full(buf2, sizeof(buf2), 1 << 8, 0, 0, 0, &ct);
 	CHECK(len > 0, "labels encode %d", len);
@@ -440,15 +442,15 @@ static void labels(void)
 
 			for (size_t i = 0; i < sizeof(set) / sizeof(set[0]); i++)
 				want |= set[i] == n;
-			CHECK(kernel_bit((const uint8_t *)a + NLA_HDRLEN,
-					 a->nla_len - NLA_HDRLEN, n) == want,
+			CHECK(kernel_bit((const uint8_t *)a + NLA_HDRLEN, a->nla_len - NLA_HDRLEN,
+					 n) == want,
 			      "label bit %u: kernel sees %d", n, !want);
 		}
 		break;
 	}
 	CHECK(len > 0 && off + NLA_HDRLEN <= (size_t)len, "no CTA_LABELS in the encoding");
 	CHECK(len > 0 && ctnl_parse_ct((void *)buf2, &back, NULL) == 0 &&
-		  !memcmp(back.labels, ct.labels, CT_LABELS_BYTES),
+		      !memcmp(back.labels, ct.labels, CT_LABELS_BYTES),
 	      "labels read back changed");
 }
 

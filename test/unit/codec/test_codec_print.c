@@ -69,7 +69,7 @@ static void ct_listing(const struct fixture *f, const char *dir, const char *nam
 		       const struct labelmap *map, time_t now)
 {
 	static char buf[1 << 16];
-	struct print_opts po = {.flags = flags, .map = map, .now = now};
+	struct print_opts po = { .flags = flags, .map = map, .now = now };
 	struct out o;
 	FILE *fp = begin(&o, buf, sizeof(buf));
 
@@ -94,7 +94,7 @@ static void exp_listing(const struct fixture *f, const char *dir, const char *na
 			time_t now)
 {
 	static char buf[1 << 16];
-	struct print_opts po = {.flags = flags, .now = now};
+	struct print_opts po = { .flags = flags, .now = now };
 	struct out o;
 	FILE *fp = begin(&o, buf, sizeof(buf));
 

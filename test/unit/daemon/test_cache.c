@@ -12,15 +12,15 @@
 
 static int failures, checks;
 
-#define CHECK(cond, ...)                                                  \
-	do {                                                              \
-		checks++;                                                 \
-		if (!(cond)) {                                            \
-			failures++;                                       \
-			printf("FAIL %s:%d: ", __FILE__, __LINE__);       \
-			printf(__VA_ARGS__);                              \
-			printf("\n");                                     \
-		}                                                         \
+#define CHECK(cond, ...) \
+	do { \
+		checks++; \
+		if (!(cond)) { \
+			failures++; \
+			printf("FAIL %s:%d: ", __FILE__, __LINE__); \
+			printf(__VA_ARGS__); \
+			printf("\n"); \
+		} \
 	} while (0)
 
 static void v4(union ct_addr *a, uint32_t host)
@@ -87,7 +87,7 @@ static void test_flow_roundtrip(void)
 	ct_set(&in, CT_MASTER);
 	in.seqadj_orig.offset_after = 42;
 	ct_set(&in, CT_SEQADJ_ORIG);
-	ct_set(&in, CT_SYNPROXY);	/* all zero: no blob, still present */
+	ct_set(&in, CT_SYNPROXY); /* all zero: no blob, still present */
 	in.cnt_orig.bytes = 1000;
 	ct_set(&in, CT_COUNTERS_ORIG);
 	in.use = 2;
@@ -101,9 +101,11 @@ static void test_flow_roundtrip(void)
 	CHECK(id && !flow_set((struct flow *)cache_rec(c, id), &in, false), "add");
 	flow_get((struct flow *)cache_rec(c, id), &out);
 	CHECK(ct_has(&out, CT_REPLY) && !memcmp(&out.reply.src, &in.reply.src, 16) &&
-	      out.reply.sport == in.reply.sport, "reply tuple");
+		      out.reply.sport == in.reply.sport,
+	      "reply tuple");
 	CHECK(out.status == in.status && out.timeout == in.timeout && out.mark == in.mark &&
-	      out.id == in.id, "meta");
+		      out.id == in.id,
+	      "meta");
 	CHECK(out.tcp.state == 3 && out.tcp.wscale_orig == 7, "tcp");
 	CHECK(!strcmp(out.helper, "ftp") && out.labels[0] == 0x22 && out.labels_len == 16,
 	      "helper, labels");
@@ -126,7 +128,8 @@ static void test_flow_roundtrip(void)
 		CHECK(!flow_set((struct flow *)cache_rec(c, id), &upd, true), "update");
 		flow_get((struct flow *)cache_rec(c, id), &out);
 		CHECK(out.mark == 77 && out.timeout == in.timeout && !strcmp(out.helper, "ftp") &&
-		      ct_has(&out, CT_REPLY), "update keeps the rest");
+			      ct_has(&out, CT_REPLY),
+		      "update keeps the rest");
 	}
 	flow_clear((struct flow *)cache_rec(c, id));
 	cache_put(c, id);
@@ -160,9 +163,11 @@ static void test_flow_external(void)
 	flow_get((struct flow *)cache_rec(c, id), &out);
 	CHECK(!ct_has(&out, CT_REPLY) && !out.reply.present, "no reply tuple");
 	CHECK(ct_has(&out, CT_NAT_SRC) && out.snat.min_ip.v4 == in.snat.min_ip.v4 &&
-	      out.snat.min_port == 40000 && out.snat.has_port, "snat");
+		      out.snat.min_port == 40000 && out.snat.has_port,
+	      "snat");
 	CHECK(ct_has(&out, CT_NAT_DST) && out.dnat.min_ip.v4 == in.dnat.min_ip.v4 &&
-	      !out.dnat.has_port, "dnat without port");
+		      !out.dnat.has_port,
+	      "dnat without port");
 	flow_clear((struct flow *)cache_rec(c, id));
 	cache_free(c);
 }
@@ -210,10 +215,12 @@ static void test_cache(void)
 	CHECK(st->objects == N - 1, "put frees");
 	id = cache_add(c, &k, 5);
 	CHECK(id == ids[10] && cache_find(c, &k) == id, "a freed id is reused");
-	CHECK(cache_rec(c, id)->state == CACHE_NEW && cache_rec(c, id)->lifetime == 5, "fresh record");
+	CHECK(cache_rec(c, id)->state == CACHE_NEW && cache_rec(c, id)->lifetime == 5,
+	      "fresh record");
 	cache_touched(c, id, 9);
 	CHECK(cache_rec(c, id)->state == CACHE_ALIVE && cache_rec(c, id)->lastupdate == 9 &&
-	      st->upd_ok == 1, "touched");
+		      st->upd_ok == 1,
+	      "touched");
 
 	/* Walking the slab sees every live record once. */
 	n = 0;

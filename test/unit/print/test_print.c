@@ -29,7 +29,15 @@ const char *labelmap_name(const struct labelmap *m, unsigned int bit)
 
 static int failures;
 
-#define CHECK(cond, ...) do { if (!(cond)) { failures++; fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); fprintf(stderr, __VA_ARGS__); fputc('\n', stderr); } } while (0)
+#define CHECK(cond, ...) \
+	do { \
+		if (!(cond)) { \
+			failures++; \
+			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
+			fprintf(stderr, __VA_ARGS__); \
+			fputc('\n', stderr); \
+		} \
+	} while (0)
 
 static void addr(union ct_addr *a, int fam, const char *s)
 {
@@ -177,10 +185,19 @@ static void build_event(struct ct *ct, const struct ecase *c, int acct)
 
 static uint32_t parse_flags(const char *spec)
 {
-	static const struct { const char *n; uint32_t f; } names[] = {
-		{ "xml", PRINT_XML }, { "extended", PRINT_EXTENDED }, { "timestamp", PRINT_TIMESTAMP },
-		{ "id", PRINT_ID }, { "ktimestamp", PRINT_KTIMESTAMP }, { "labels", PRINT_LABELS },
-		{ "save", PRINT_SAVE }, { "json", PRINT_JSON }, { "default", 0 },
+	static const struct {
+		const char *n;
+		uint32_t f;
+	} names[] = {
+		{ "xml", PRINT_XML },
+		{ "extended", PRINT_EXTENDED },
+		{ "timestamp", PRINT_TIMESTAMP },
+		{ "id", PRINT_ID },
+		{ "ktimestamp", PRINT_KTIMESTAMP },
+		{ "labels", PRINT_LABELS },
+		{ "save", PRINT_SAVE },
+		{ "json", PRINT_JSON },
+		{ "default", 0 },
 	};
 	char buf[128], *tok, *save = NULL;
 	uint32_t f = 0;
@@ -409,12 +426,26 @@ static void test_numbers(void)
 {
 	unsigned int seed = 7;
 	char want[32], got[32];
-	const uint64_t edge[] = { 0, 1, 9, 10, 99, 100, 101, 999, 1000, 65535, 4294967295u,
-				  4294967296ull, 10000000000000000000ull, UINT64_MAX };
+	const uint64_t edge[] = { 0,
+				  1,
+				  9,
+				  10,
+				  99,
+				  100,
+				  101,
+				  999,
+				  1000,
+				  65535,
+				  4294967295u,
+				  4294967296ull,
+				  10000000000000000000ull,
+				  UINT64_MAX };
 
 	for (unsigned int i = 0; i < sizeof(edge) / sizeof(edge[0]) + 100000; i++) {
-		uint64_t v = i < sizeof(edge) / sizeof(edge[0]) ? edge[i] :
-			     ((uint64_t)rand_r(&seed) << 33 ^ (uint64_t)rand_r(&seed)) >> (rand_r(&seed) % 64);
+		uint64_t v = i < sizeof(edge) / sizeof(edge[0])
+				     ? edge[i]
+				     : ((uint64_t)rand_r(&seed) << 33 ^ (uint64_t)rand_r(&seed)) >>
+					       (rand_r(&seed) % 64);
 
 		snprintf(want, sizeof(want), "%llu", (unsigned long long)v);
 		got[fmt_u64(got, v)] = 0;
@@ -458,7 +489,8 @@ static void test_flush_boundaries(void)
 	}
 	CHECK(out_flush(&o) == 0, "flush");
 	r = pread(fd, back, sizeof(back), 0);
-	CHECK(r == (ssize_t)elen && !memcmp(back, expect, elen), "memfd output differs (%zd vs %zu)", r, elen);
+	CHECK(r == (ssize_t)elen && !memcmp(back, expect, elen),
+	      "memfd output differs (%zd vs %zu)", r, elen);
 	close(fd);
 
 	/* errors are sticky and reported by flush */
@@ -470,7 +502,7 @@ static void test_flush_boundaries(void)
 
 static void base_ct(struct ct *ct)
 {
-	build_list(ct, &list_cases[8]);	/* tcp ESTABLISHED ASSURED mark=16 */
+	build_list(ct, &list_cases[8]); /* tcp ESTABLISHED ASSURED mark=16 */
 }
 
 static void test_flags_and_extras(void)
@@ -483,10 +515,12 @@ static void test_flags_and_extras(void)
 	po.now = (time_t)(ct.ts_start / 1000000000ull) + 1;
 	ct.status |= CT_IPS_OFFLOAD;
 	s = render_ct(&ct, CT_MSG_UNKNOWN, &po);
-	CHECK(strstr(s, " [OFFLOAD] mark=16 ") && !strstr(s, "[ASSURED]"), "offload beats assured: %s", s);
+	CHECK(strstr(s, " [OFFLOAD] mark=16 ") && !strstr(s, "[ASSURED]"),
+	      "offload beats assured: %s", s);
 	ct.status |= CT_IPS_HW_OFFLOAD;
 	s = render_ct(&ct, CT_MSG_UNKNOWN, &po);
-	CHECK(strstr(s, " [HW_OFFLOAD] mark=16 ") && !strstr(s, "[OFFLOAD]"), "hw offload first: %s", s);
+	CHECK(strstr(s, " [HW_OFFLOAD] mark=16 ") && !strstr(s, "[OFFLOAD]"),
+	      "hw offload first: %s", s);
 
 	/* secmark, secctx, helper in the library's slots */
 	base_ct(&ct);
@@ -499,20 +533,30 @@ static void test_flags_and_extras(void)
 	ct_set(&ct, CT_ZONE);
 	ct.zone = 3;
 	s = render_ct(&ct, CT_MSG_UNKNOWN, &po);
-	CHECK(!strcmp(s, "tcp      6 3597 ESTABLISHED src=192.0.2.1 dst=198.51.100.1 sport=40000 dport=443 packets=0 bytes=0 src=198.51.100.1 dst=192.0.2.1 sport=443 dport=40000 packets=0 bytes=0 [ASSURED] mark=16 secmark=9 secctx=system_u:object_r:x zone=3 delta-time=1 helper=ftp use=1\n"), "extras: %s", s);
+	CHECK(!strcmp(s, "tcp      6 3597 ESTABLISHED src=192.0.2.1 dst=198.51.100.1 sport=40000 "
+			 "dport=443 packets=0 bytes=0 src=198.51.100.1 dst=192.0.2.1 sport=443 "
+			 "dport=40000 packets=0 bytes=0 [ASSURED] mark=16 secmark=9 "
+			 "secctx=system_u:object_r:x zone=3 delta-time=1 helper=ftp use=1\n"),
+	      "extras: %s", s);
 	po.flags = PRINT_XML;
 	s = render_ct(&ct, CT_MSG_UNKNOWN, &po);
-	CHECK(strstr(s, "<mark>16</mark><secmark>9</secmark><secctx>system_u:object_r:x</secctx><zone>3</zone><use>1</use><id>4125509413</id><assured/><deltatime>1</deltatime></meta><helper>ftp</helper></flow>\n"), "xml extras: %s", s);
+	CHECK(strstr(s, "<mark>16</mark><secmark>9</secmark><secctx>system_u:object_r:x</"
+			"secctx><zone>3</zone><use>1</use><id>4125509413</id><assured/"
+			"><deltatime>1</deltatime></meta><helper>ftp</helper></flow>\n"),
+	      "xml extras: %s", s);
 
 	/* events: userspace suffix with program name, and none in xml (1.4.9) */
 	po.flags = 0;
 	po.portid = 4242;
 	po.progname = "conntrack";
 	s = render_ct(&ct, CT_MSG_UPDATE, &po);
-	CHECK(!strncmp(s, " [UPDATE] tcp ", 14) && strstr(s, "use=1 [USERSPACE] portid=4242 progname=conntrack\n"), "userspace: %s", s);
+	CHECK(!strncmp(s, " [UPDATE] tcp ", 14) &&
+		      strstr(s, "use=1 [USERSPACE] portid=4242 progname=conntrack\n"),
+	      "userspace: %s", s);
 	po.flags = PRINT_XML;
 	s = render_ct(&ct, CT_MSG_UPDATE, &po);
-	CHECK(!strstr(s, "USERSPACE") && !strncmp(s, "<flow type=\"update\">", 20), "xml event: %s", s);
+	CHECK(!strstr(s, "USERSPACE") && !strncmp(s, "<flow type=\"update\">", 20), "xml event: %s",
+	      s);
 
 	/* timestamp prefix: seconds padded to 8 digits, usec to 6 */
 	po.flags = PRINT_TIMESTAMP;
@@ -542,7 +586,7 @@ static void test_flags_and_extras(void)
 	base_ct(&ct);
 	ct_set(&ct, CT_LABELS);
 	ct.labels_len = 16;
-	ct.labels[12] = 1;	/* bit 96 has no name */
+	ct.labels[12] = 1; /* bit 96 has no name */
 	po.flags = 0;
 	po.map = &test_map;
 	s = render_ct(&ct, CT_MSG_UNKNOWN, &po);
@@ -553,21 +597,23 @@ static void test_flags_and_extras(void)
 
 	/* ktimestamp with stop; ctime pads the day of month with a space */
 	base_ct(&ct);
-	ct.ts_start = 1780000000ull * 1000000000ull;	/* Thu May 28 20:26:40 2026 UTC */
+	ct.ts_start = 1780000000ull * 1000000000ull; /* Thu May 28 20:26:40 2026 UTC */
 	ct_set(&ct, CT_TS_STOP);
-	ct.ts_stop = 1788000000ull * 1000000000ull + 999999999ull;	/* Sat Aug 29 10:40:00 2026 */
+	ct.ts_stop = 1788000000ull * 1000000000ull + 999999999ull; /* Sat Aug 29 10:40:00 2026 */
 	po.flags = PRINT_KTIMESTAMP;
 	s = render_ct(&ct, CT_MSG_DESTROY, &po);
-	CHECK(strstr(s, " delta-time=8000000 [start=Thu May 28 20:26:40 2026] [stop=Sat Aug 29 10:40:00 2026] use=1\n"), "ktimestamp: %s", s);
-	ct.ts_start = 1772000000ull * 1000000000ull;	/* Wed Feb 25 06:13:20 2026 */
+	CHECK(strstr(s, " delta-time=8000000 [start=Thu May 28 20:26:40 2026] [stop=Sat Aug 29 "
+			"10:40:00 2026] use=1\n"),
+	      "ktimestamp: %s", s);
+	ct.ts_start = 1772000000ull * 1000000000ull; /* Wed Feb 25 06:13:20 2026 */
 	ct_unset(&ct, CT_TS_STOP);
 	s = render_ct(&ct, CT_MSG_UNKNOWN, &po);
 	CHECK(strstr(s, "[start=Wed Feb 25 06:13:20 2026]"), "ctime: %s", s);
-	ct.ts_start = 1772600000ull * 1000000000ull;	/* Wed Mar  4 04:53:20 2026 */
+	ct.ts_start = 1772600000ull * 1000000000ull; /* Wed Mar  4 04:53:20 2026 */
 	s = render_ct(&ct, CT_MSG_UNKNOWN, &po);
 	CHECK(strstr(s, "[start=Wed Mar  4 04:53:20 2026]"), "ctime day padding: %s", s);
 	/* past 2038: a 32-bit time_t (32-bit glibc without _TIME_BITS=64) would wrap */
-	ct.ts_start = 2208988800ull * 1000000000ull;	/* Sun Jan  1 00:00:00 2040 */
+	ct.ts_start = 2208988800ull * 1000000000ull; /* Sun Jan  1 00:00:00 2040 */
 	s = render_ct(&ct, CT_MSG_UNKNOWN, &po);
 	CHECK(strstr(s, "[start=Sun Jan  1 00:00:00 2040]"), "ctime after 2038: %s", s);
 }
@@ -597,14 +643,28 @@ static void test_exp_and_stats(void)
 	out_init(&o, -1, mbuf, sizeof(mbuf) - 1);
 	print_exp(&o, &e, CT_MSG_UNKNOWN, &po);
 	mbuf[o.len] = 0;
-	CHECK(!strcmp(mbuf, "298 proto=6 src=127.0.0.1 dst=127.0.0.1 sport=0 dport=51210 mask-src=255.255.255.255 mask-dst=255.255.255.255 sport=0 dport=65535 master-src=127.0.0.1 master-dst=127.0.0.1 sport=40484 dport=21 class=0 helper=ftp\n"), "exp: %s", mbuf);
+	CHECK(!strcmp(mbuf, "298 proto=6 src=127.0.0.1 dst=127.0.0.1 sport=0 dport=51210 "
+			    "mask-src=255.255.255.255 mask-dst=255.255.255.255 sport=0 dport=65535 "
+			    "master-src=127.0.0.1 master-dst=127.0.0.1 sport=40484 dport=21 "
+			    "class=0 helper=ftp\n"),
+	      "exp: %s", mbuf);
 
 	e.timeout = 296;
 	po.flags = PRINT_XML;
 	out_init(&o, -1, mbuf, sizeof(mbuf) - 1);
 	print_exp(&o, &e, CT_MSG_UNKNOWN, &po);
 	mbuf[o.len] = 0;
-	CHECK(!strcmp(mbuf, "<flow><layer3 protonum=\"2\" protoname=\"ipv4\"><expected><src>127.0.0.1</src><dst>127.0.0.1</dst></expected><mask><src>255.255.255.255</src><dst>255.255.255.255</dst></mask><master><src>127.0.0.1</src><dst>127.0.0.1</dst></master></layer3><layer4 protonum=\"6\" protoname=\"tcp\"><expected><sport>0</sport><dport>51210</dport></expected><mask><sport>0</sport><dport>65535</dport></mask><master><sport>40484</sport><dport>21</dport></master></layer4><meta><helper-name>ftp</helper-name><timeout>296</timeout><class>0</class></meta></flow>\n"), "exp xml: %s", mbuf);
+	CHECK(!strcmp(mbuf, "<flow><layer3 protonum=\"2\" "
+			    "protoname=\"ipv4\"><expected><src>127.0.0.1</src><dst>127.0.0.1</"
+			    "dst></expected><mask><src>255.255.255.255</src><dst>255.255.255.255</"
+			    "dst></mask><master><src>127.0.0.1</src><dst>127.0.0.1</dst></master></"
+			    "layer3><layer4 protonum=\"6\" "
+			    "protoname=\"tcp\"><expected><sport>0</sport><dport>51210</dport></"
+			    "expected><mask><sport>0</sport><dport>65535</dport></"
+			    "mask><master><sport>40484</sport><dport>21</dport></master></"
+			    "layer4><meta><helper-name>ftp</helper-name><timeout>296</"
+			    "timeout><class>0</class></meta></flow>\n"),
+	      "exp xml: %s", mbuf);
 
 	e.timeout = 300;
 	e.flags = CT_EXPF_PERMANENT | CT_EXPF_USERSPACE;
@@ -615,7 +675,8 @@ static void test_exp_and_stats(void)
 	print_exp(&o, &e, CT_MSG_NEW, &po);
 	mbuf[o.len] = 0;
 	CHECK(!strncmp(mbuf, "[1795707297.3822  ]\t    [NEW] 300 proto=6 ", 42) &&
-	      strstr(mbuf, " dport=21 PERMANENT,USERSPACE class=0 helper=ftp\n"), "exp event: %s", mbuf);
+		      strstr(mbuf, " dport=21 PERMANENT,USERSPACE class=0 helper=ftp\n"),
+	      "exp event: %s", mbuf);
 
 	/* spec 8.6 capture */
 	memset(&st, 0, sizeof(st));
@@ -629,7 +690,10 @@ static void test_exp_and_stats(void)
 	out_init(&o, -1, mbuf, sizeof(mbuf) - 1);
 	print_stats_cpu(&o, &st, 0);
 	mbuf[o.len] = 0;
-	CHECK(!strcmp(mbuf, "cpu=1   \tfound=0 invalid=0 insert=18 insert_failed=0 drop=0 early_drop=0 error=0 search_restart=0 clash_resolve=0 chaintoolong=0 \n"), "stats: %s", mbuf);
+	CHECK(!strcmp(mbuf,
+		      "cpu=1   \tfound=0 invalid=0 insert=18 insert_failed=0 drop=0 early_drop=0 "
+		      "error=0 search_restart=0 clash_resolve=0 chaintoolong=0 \n"),
+	      "stats: %s", mbuf);
 	memset(&st, 0, sizeof(st));
 	st.present = 0xe | 1u << 16 | 1u << 19;
 	st.value[2] = 2;
@@ -640,7 +704,8 @@ static void test_exp_and_stats(void)
 	print_stats_cpu(&o, &st, 0);
 	mbuf[o.len] = 0;
 	CHECK(!strcmp(mbuf, "cpu=0   \texpect_new=0 expect_create=2 expect_delete=1 \n"
-			    "cpu=0   \tsearched=0 found=2 new=1 unknown1=5 unknown4=0 \n"), "stats: %s", mbuf);
+			    "cpu=0   \tsearched=0 found=2 new=1 unknown1=5 unknown4=0 \n"),
+	      "stats: %s", mbuf);
 }
 
 /* json SET: every golden entry and a few extras as NDJSON, for the python checker. */
@@ -671,7 +736,8 @@ static int json_dump(void)
 	e.family = AF_INET6;
 	tuple(&e.tuple, AF_INET6, 6, "::1", "::1");
 	ports(&e.tuple, 0, 50001);
-	tuple(&e.mask, AF_INET6, 6, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
+	tuple(&e.mask, AF_INET6, 6, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+	      "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
 	tuple(&e.master, AF_INET6, 6, "::1", "::1");
 	ct_exp_set(&e, CT_EXP_HELPER);
 	strcpy(e.helper, "ftp");

@@ -50,7 +50,8 @@ static void do_load(struct sim *sim, struct load *l)
 		uint32_t burst = 1 + sim_rand(sim) % 5;
 
 		for (uint32_t b = 0; b < burst && l->acc >= 1000; b++, l->acc -= 1000) {
-			uint32_t key = l->lo + sim_rand(sim) % (l->hi - l->lo), r = sim_rand(sim) % 100;
+			uint32_t key = l->lo + sim_rand(sim) % (l->hi - l->lo),
+				 r = sim_rand(sim) % 100;
 
 			if (r < 15)
 				sim_delete(sim, l->node, key);

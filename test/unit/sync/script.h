@@ -18,10 +18,10 @@ struct act {
 /* A random event stream on one node: bursts of 1..5 events (one netlink read each). */
 struct load {
 	int node;
-	uint32_t lo, hi;	/* keys */
-	uint32_t rate;		/* events per second */
+	uint32_t lo, hi; /* keys */
+	uint32_t rate;	 /* events per second */
 	uint64_t from, until;
-	uint32_t acc;		/* events owed, in thousandths */
+	uint32_t acc; /* events owed, in thousandths */
 };
 
 struct plan {
@@ -30,7 +30,7 @@ struct plan {
 	struct sync_cfg cfg[SIM_NODES];
 	struct load load[SIM_NODES];
 	int nload;
-	uint32_t dup, jitter, late, late_ms;	/* A_NET sets the network to these, loss = its arg */
+	uint32_t dup, jitter, late, late_ms; /* A_NET sets the network to these, loss = its arg */
 };
 
 /* Install plan p as sim's script. */

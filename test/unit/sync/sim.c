@@ -92,7 +92,7 @@ static int cb_encode(void *arg, uint32_t id, uint8_t *buf, size_t room)
 	CHECK(id == id_of(slot, o->key), "encode: id %#x has the wrong cache bit", id);
 	len = o->key & 1 && nd->sim->msg_len_odd ? nd->sim->msg_len_odd : nd->sim->msg_len;
 	if (len > room)
-		return -28;	/* -ENOSPC */
+		return -28; /* -ENOSPC */
 	type = (uint8_t)(o->state == OBJ_NEW ? 0 : o->state == OBJ_ALIVE ? 1 : 2);
 	if (id & SYNC_ID_EXP)
 		type += 3;
@@ -116,7 +116,8 @@ static int cb_send(void *arg, const uint8_t *msg, size_t len)
 	size_t off = 0;
 
 	CHECK(len >= 8 && len < SIM_DGRAM, "send of %zu bytes", len);
-	CHECK(wire_next(msg, len, &off, &h) == WIRE_RX_OK && off == len, "node %d: unparsable", nd->idx);
+	CHECK(wire_next(msg, len, &off, &h) == WIRE_RX_OK && off == len, "node %d: unparsable",
+	      nd->idx);
 	check_msg(nd, &h);
 	if (nd->dlen && nd->dlen + len >= SIM_DGRAM) {
 		emit(nd);
@@ -157,8 +158,8 @@ static void cb_release(void *arg, uint32_t id)
 	uint32_t slot = id & ~SYNC_ID_EXP;
 
 	nd->releases++;
-	CHECK(slot < nd->nobj && nd->obj[slot].state == OBJ_DEAD, "node %d: release of live/free %#x",
-	      nd->idx, id);
+	CHECK(slot < nd->nobj && nd->obj[slot].state == OBJ_DEAD,
+	      "node %d: release of live/free %#x", nd->idx, id);
 	if (slot < nd->nobj && nd->obj[slot].state == OBJ_DEAD)
 		slot_free(nd, slot);
 }
@@ -172,7 +173,8 @@ static void cb_resync(void *arg)
 		if (nd->obj[i].state == OBJ_NEW || nd->obj[i].state == OBJ_ALIVE) {
 			if (nd->obj[i].queued_at == NONE)
 				nd->obj[i].queued_at = nd->sim->now;
-			CHECK(!sync_queue(nd->s, id_of(i, nd->obj[i].key), nd->sim->now), "resync queue");
+			CHECK(!sync_queue(nd->s, id_of(i, nd->obj[i].key), nd->sim->now),
+			      "resync queue");
 		}
 }
 
@@ -189,7 +191,7 @@ static const struct sync_ops sim_ops = {
 static void check_msg(struct sim_node *nd, const struct wire_hdr *h)
 {
 	enum sync_mode m = nd->cfg.mode;
-	uint8_t base = h->flags & (uint8_t)~(WIRE_F_HELLO | WIRE_F_HELLO_BACK);
+	uint8_t base = h->flags & (uint8_t) ~(WIRE_F_HELLO | WIRE_F_HELLO_BACK);
 
 	CHECK(h->len % 4 == 0, "node %d: len %u", nd->idx, h->len);
 	CHECK(h->seq == nd->next_seq, "node %d: seq %#x, expected %#x", nd->idx, h->seq,
@@ -200,11 +202,12 @@ static void check_msg(struct sim_node *nd, const struct wire_hdr *h)
 	} else {
 		CHECK(h->type == WIRE_CTL && m != SYNC_ALARM, "node %d: type %u", nd->idx, h->type);
 		if (h->len == WIRE_HDR_LEN)
-			CHECK(base == WIRE_F_ALIVE, "node %d: 8-byte ctl flags %#x", nd->idx, h->flags);
+			CHECK(base == WIRE_F_ALIVE, "node %d: 8-byte ctl flags %#x", nd->idx,
+			      h->flags);
 		else
-			CHECK(h->len == WIRE_CTL_LEN &&
-				      (base == WIRE_F_RESYNC ||
-				       (m == SYNC_FTFW && (base == WIRE_F_ACK || base == WIRE_F_NACK))),
+			CHECK(h->len == WIRE_CTL_LEN && (base == WIRE_F_RESYNC ||
+							 (m == SYNC_FTFW && (base == WIRE_F_ACK ||
+									     base == WIRE_F_NACK))),
 			      "node %d: ctl len %u flags %#x", nd->idx, h->len, h->flags);
 		if (base == WIRE_F_RESYNC)
 			CHECK(!h->from && !h->to, "RESYNC with a range");
@@ -213,8 +216,8 @@ static void check_msg(struct sim_node *nd, const struct wire_hdr *h)
 			      h->from, h->to);
 	}
 	if (m != SYNC_FTFW) {
-		CHECK(!(h->flags & (WIRE_F_HELLO | WIRE_F_HELLO_BACK)), "node %d: hello bits in mode %d",
-		      nd->idx, m);
+		CHECK(!(h->flags & (WIRE_F_HELLO | WIRE_F_HELLO_BACK)),
+		      "node %d: hello bits in mode %d", nd->idx, m);
 		return;
 	}
 	/* HELLO on every message until the first without it, never after */
@@ -325,7 +328,8 @@ static void deliver(struct sim *sim, struct sim_dgram *g)
 		return;
 	while ((w = wire_next(g->data, g->len, &off, &h)) == WIRE_RX_OK) {
 		const uint8_t *m = g->data + off - h.len;
-		enum sync_rx r = sync_input(nd->s, sim->peer_keys ? (uint32_t)g->src : 0, &h, sim->now);
+		enum sync_rx r =
+			sync_input(nd->s, sim->peer_keys ? (uint32_t)g->src : 0, &h, sim->now);
 
 		nd->rx[r]++;
 		if (nd->cfg.mode == SYNC_FTFW && h.flags & WIRE_F_HELLO)
@@ -337,7 +341,8 @@ static void deliver(struct sim *sim, struct sim_dgram *g)
 		CHECK(h.len >= 20 && key < sim->nkeys, "bad data message");
 		if (h.len < 20 || key >= sim->nkeys)
 			continue;
-		CHECK((h.type >= WIRE_EXP_NEW) == is_exp_key(key), "key %u in the wrong cache", key);
+		CHECK((h.type >= WIRE_EXP_NEW) == is_exp_key(key), "key %u in the wrong cache",
+		      key);
 		nd->ext[key] = h.type % 3 == 2 ? 0 : ver + 1;
 		nd->ext_at[key] = sim->now;
 	}
@@ -488,7 +493,8 @@ static size_t next_dgram(const struct sim *sim)
 
 	for (size_t k = 0; k < sim->nnet; k++)
 		if (best == SIZE_MAX || sim->net[k].at < sim->net[best].at ||
-		    (sim->net[k].at == sim->net[best].at && sim->net[k].order < sim->net[best].order))
+		    (sim->net[k].at == sim->net[best].at &&
+		     sim->net[k].order < sim->net[best].order))
 			best = k;
 	return best;
 }

@@ -12,19 +12,19 @@
 
 extern int failures, checks;
 
-#define CHECK(cond, ...)                                                                           \
-	do {                                                                                       \
-		checks++;                                                                          \
-		if (!(cond)) {                                                                     \
-			failures++;                                                                \
-			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                       \
-			fprintf(stderr, __VA_ARGS__);                                              \
-			fputc('\n', stderr);                                                       \
-		}                                                                                  \
+#define CHECK(cond, ...) \
+	do { \
+		checks++; \
+		if (!(cond)) { \
+			failures++; \
+			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
+			fprintf(stderr, __VA_ARGS__); \
+			fputc('\n', stderr); \
+		} \
 	} while (0)
 
 #define SIM_NODES 4
-#define SIM_DGRAM 1472	/* MTU 1500 - 28: a message is added while buffered + len < this */
+#define SIM_DGRAM 1472 /* MTU 1500 - 28: a message is added while buffered + len < this */
 #define NONE UINT64_MAX
 
 enum sim_state { OBJ_FREE, OBJ_NEW, OBJ_ALIVE, OBJ_DEAD };
@@ -33,7 +33,7 @@ enum sim_state { OBJ_FREE, OBJ_NEW, OBJ_ALIVE, OBJ_DEAD };
 struct sim_obj {
 	uint8_t state;
 	uint32_t key, ver;
-	uint64_t queued_at;	/* first event not yet on the wire, NONE */
+	uint64_t queued_at; /* first event not yet on the wire, NONE */
 };
 
 struct sim;
@@ -54,7 +54,7 @@ struct sim_node {
 	/* the channel: one datagram being filled */
 	uint8_t dg[SIM_DGRAM];
 	size_t dlen;
-	uint64_t dq[SIM_DGRAM / 8];	/* queued_at of each state message in dg */
+	uint64_t dq[SIM_DGRAM / 8]; /* queued_at of each state message in dg */
 	int ndq;
 	/* what went out */
 	uint64_t dgrams, dgrams_data, msgs, data_msgs, delay_sum, delay_max, delay_n;
@@ -62,7 +62,7 @@ struct sim_node {
 	/* wire checker */
 	uint32_t next_seq;
 	bool said_hello_end, back_owed;
-	uint32_t vers;		/* versions given out by events */
+	uint32_t vers; /* versions given out by events */
 };
 
 struct sim_dgram {
@@ -76,10 +76,11 @@ struct sim {
 	uint64_t now;
 	int n;
 	struct sim_node node[SIM_NODES];
-	uint32_t nkeys, msg_len, msg_len_odd;	/* state message sizes (odd keys: msg_len_odd if set) */
-	bool mcast;		/* every datagram goes to every other node (else node 0 <-> node 1) */
-	bool peer_keys;		/* sync_input gets the sender's index (else 0) */
-	uint64_t cache_timeout;	/* ALARM external expiry in ms (0: none) */
+	uint32_t nkeys, msg_len,
+		msg_len_odd; /* state message sizes (odd keys: msg_len_odd if set) */
+	bool mcast;	     /* every datagram goes to every other node (else node 0 <-> node 1) */
+	bool peer_keys;	     /* sync_input gets the sender's index (else 0) */
+	uint64_t cache_timeout; /* ALARM external expiry in ms (0: none) */
 	/* network: latency, jitter, loss, duplication and late (percent, by late_ms), a scripted drop */
 	uint32_t latency, jitter, loss, dup, late, late_ms;
 	bool (*drop)(struct sim *sim, int src, const uint8_t *d, size_t len);

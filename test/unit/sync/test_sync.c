@@ -46,7 +46,7 @@ static void trace_startup(void)
 		"2500 B 1a080010 6b084e95 6b084e95 6b084e95",
 		"3000 A 1a080010 6b084e96 6b084e95 6b084e95",
 		"3500 B 1a080010 6b084e96 6b084e96 6b084e96",
-		"4000 A 1a080010 6b084e97 6b084e96 6b084e96",	/* spec 12.9 */
+		"4000 A 1a080010 6b084e97 6b084e96 6b084e96", /* spec 12.9 */
 	};
 	struct sim sim;
 
@@ -66,13 +66,10 @@ static void trace_startup(void)
 static void trace_restart(void)
 {
 	static const struct act a[] = {
-		{ 0, A_START, 0, 0x6b084f2c },
-		{ 500, A_START, 1, 0x6b084f29 },
-		{ 1000, A_CREATE, 0, 1 },	/* the ICMP entry deleted later */
-		{ 10600, A_STOP, 1, 0 },
-		{ 12300, A_CREATE, 0, 2 },
-		{ 12400, A_DELETE, 0, 1 },
-		{ 14900, A_START, 1, 0x6b084f2b },
+		{ 0, A_START, 0, 0x6b084f2c }, { 500, A_START, 1, 0x6b084f29 },
+		{ 1000, A_CREATE, 0, 1 }, /* the ICMP entry deleted later */
+		{ 10600, A_STOP, 1, 0 },       { 12300, A_CREATE, 0, 2 },
+		{ 12400, A_DELETE, 0, 1 },     { 14900, A_START, 1, 0x6b084f2b },
 		{ 17100, A_RESYNC, 1, 0 },
 	};
 	static const char *const want[] = {
@@ -98,7 +95,8 @@ static void trace_restart(void)
 	      stats(&sim, 0).rsq_len);
 	CHECK(sim.node[0].releases == 0, "the DEL is held");
 	sim_run(&sim, 17000);
-	CHECK(!log_eq(log_from(&sim, 11000), want, N(want), false, "restart trace"), "restart trace");
+	CHECK(!log_eq(log_from(&sim, 11000), want, N(want), false, "restart trace"),
+	      "restart trace");
 	CHECK(stats(&sim, 0).rsq_len == 0, "A's resend queue flushed by the HELLO, its ACK acked");
 	CHECK(stats(&sim, 0).peer_starts == 2, "A counted B's start and restart, not %llu",
 	      (unsigned long long)stats(&sim, 0).peer_starts);
@@ -128,11 +126,8 @@ static bool drop_28_29(struct sim *sim, int src, const uint8_t *d, size_t len)
 }
 
 static const struct act nack_acts[] = {
-	{ 900, A_START, 0, 0x6b084f22 },
-	{ 1498, A_START, 1, 0x6b084f15 },
-	{ 7441, A_CREATE, 0, 1 },
-	{ 7448, A_CREATE, 0, 3 },
-	{ 7900, A_CREATE, 0, 5 },
+	{ 900, A_START, 0, 0x6b084f22 }, { 1498, A_START, 1, 0x6b084f15 }, { 7441, A_CREATE, 0, 1 },
+	{ 7448, A_CREATE, 0, 3 },	 { 7900, A_CREATE, 0, 5 },
 };
 
 static const char *const nack_want[] = {
@@ -248,10 +243,10 @@ static void ftfw_lossy(const struct sync_cfg *cfg, uint64_t seed, uint32_t seq0)
 		if (getenv("SIM_DEBUG"))
 			fprintf(stderr,
 				"seed %" PRIu64 " node %d: lost %" PRIu64 " before %" PRIu64
-				" rx data %" PRIu64 " ctl %" PRIu64 " drop %" PRIu64 " msgs %" PRIu64
-				" data %" PRIu64 " dgrams %" PRIu64 "\n",
-				seed, i, st.lost, st.before, nd->rx[0], nd->rx[1], nd->rx[2], nd->msgs,
-				nd->data_msgs, nd->dgrams);
+				" rx data %" PRIu64 " ctl %" PRIu64 " drop %" PRIu64
+				" msgs %" PRIu64 " data %" PRIu64 " dgrams %" PRIu64 "\n",
+				seed, i, st.lost, st.before, nd->rx[0], nd->rx[1], nd->rx[2],
+				nd->msgs, nd->data_msgs, nd->dgrams);
 	}
 	sim_free(&sim);
 }
@@ -265,18 +260,12 @@ static void ftfw_lossy(const struct sync_cfg *cfg, uint64_t seed, uint32_t seq0)
 static void ftfw_restarts(const struct sync_cfg *cfg)
 {
 	static const struct act a[] = {
-		{ 0, A_START, 0, 50000 },
-		{ 200, A_START, 1, 90000 },
-		{ 2500, A_NET, 0, 10 },
-		{ 7500, A_NET, 0, 0 },
-		{ 8000, A_STOP, 1, 0 },
-		{ 9500, A_START, 1, 70000 },
-		{ 9500, A_RESYNC, 1, 0 },
-		{ 12000, A_NET, 0, 10 },
-		{ 19000, A_NET, 0, 0 },
-		{ 20000, A_STOP, 0, 0 },
-		{ 22000, A_START, 0, 40000 },
-		{ 24000, A_NET, 0, 10 },
+		{ 0, A_START, 0, 50000 },     { 200, A_START, 1, 90000 },
+		{ 2500, A_NET, 0, 10 },	      { 7500, A_NET, 0, 0 },
+		{ 8000, A_STOP, 1, 0 },	      { 9500, A_START, 1, 70000 },
+		{ 9500, A_RESYNC, 1, 0 },     { 12000, A_NET, 0, 10 },
+		{ 19000, A_NET, 0, 0 },	      { 20000, A_STOP, 0, 0 },
+		{ 22000, A_START, 0, 40000 }, { 24000, A_NET, 0, 10 },
 		{ 26000, A_RESYNC, 1, 0 },
 	};
 	struct plan *p = plan_new(a, N(a), cfg);
@@ -295,7 +284,8 @@ static void ftfw_restarts(const struct sync_cfg *cfg)
 	sim_run(&sim, 24000);
 	/* A's new base is below what B saw: only its HELLO makes B listen */
 	CHECK(sim.node[1].rx[SYNC_RX_DATA] > 0 && sim.node[1].rx[SYNC_RX_DROP] == drops,
-	      "B re-based on A's HELLO (%" PRIu64 " dropped)", sim.node[1].rx[SYNC_RX_DROP] - drops);
+	      "B re-based on A's HELLO (%" PRIu64 " dropped)",
+	      sim.node[1].rx[SYNC_RX_DROP] - drops);
 	sim_run(&sim, 40000);
 	CHECK(sim.node[0].resyncs == 2, "B's -n reached A");
 	CHECK(!sim_diff(&sim, 0, 1, 0, 1000, "restarts"), "restarts converge");
@@ -306,14 +296,14 @@ static void ftfw_restarts(const struct sync_cfg *cfg)
 static void ftfw_overflow(void)
 {
 	static const struct act a[] = {
-		{ 0, A_START, 0, 1 },
-		{ 10, A_CREATE, 0, 1 },	 { 10, A_CREATE, 0, 2 },  { 10, A_CREATE, 0, 3 },
-		{ 20, A_DELETE, 0, 1 },	 { 30, A_CREATE, 0, 5 },  { 30, A_CREATE, 0, 6 },
-		{ 30, A_CREATE, 0, 7 },	 { 30, A_CREATE, 0, 8 },  { 30, A_CREATE, 0, 10 },
-		{ 30, A_CREATE, 0, 11 }, { 30, A_CREATE, 0, 12 }, { 30, A_CREATE, 0, 13 },
-		{ 40, A_DELETE, 0, 2 },
+		{ 0, A_START, 0, 1 },	 { 10, A_CREATE, 0, 1 },  { 10, A_CREATE, 0, 2 },
+		{ 10, A_CREATE, 0, 3 },	 { 20, A_DELETE, 0, 1 },  { 30, A_CREATE, 0, 5 },
+		{ 30, A_CREATE, 0, 6 },	 { 30, A_CREATE, 0, 7 },  { 30, A_CREATE, 0, 8 },
+		{ 30, A_CREATE, 0, 10 }, { 30, A_CREATE, 0, 11 }, { 30, A_CREATE, 0, 12 },
+		{ 30, A_CREATE, 0, 13 }, { 40, A_DELETE, 0, 2 },
 	};
-	struct sync_cfg cfg = { .mode = SYNC_FTFW, .resend_queue_size = 8,
+	struct sync_cfg cfg = { .mode = SYNC_FTFW,
+				.resend_queue_size = 8,
 				.batch_delay_ms = SYNC_BATCH_OFF };
 	char walk[512] = "";
 	struct sim sim;
@@ -325,11 +315,13 @@ static void ftfw_overflow(void)
 	CHECK(stats(&sim, 0).rsq_overflow == 4 && stats(&sim, 0).rsq_len == 8,
 	      "overflow %" PRIu64 " len %u", stats(&sim, 0).rsq_overflow, stats(&sim, 0).rsq_len);
 	CHECK(stats(&sim, 0).rsq_max == 8, "rsq_max");
-	CHECK(sim.node[0].releases == 1, "the pushed-out DEL of key 1 is released, key 2's is held");
+	CHECK(sim.node[0].releases == 1,
+	      "the pushed-out DEL of key 1 is released, key 2's is held");
 	/* -s rsqueue: sent 1-3 NEW, 4 DEL of 1, 5-12 NEW, 13 DEL of 2; the newest 8 stay */
 	sync_rsqueue_walk(sim.node[0].s, walk_line, walk);
-	CHECK(!strcmp(walk, "object -> seq:6\nobject -> seq:7\nobject -> seq:8\nobject -> seq:9\n"
-			    "object -> seq:10\nobject -> seq:11\nobject -> seq:12\nobject -> seq:13\n"),
+	CHECK(!strcmp(walk,
+		      "object -> seq:6\nobject -> seq:7\nobject -> seq:8\nobject -> seq:9\n"
+		      "object -> seq:10\nobject -> seq:11\nobject -> seq:12\nobject -> seq:13\n"),
 	      "rsqueue walk:\n%s", walk);
 	sim_run(&sim, 3500);
 	CHECK(stats(&sim, 0).rsq_overflow == 4, "ALIVEs are not kept");
@@ -350,8 +342,8 @@ static int acks_of_b(struct sim *sim, uint32_t (*ack)[2], int max)
 		for (m += 2; m && m < e; m = strstr(m, " | "), m = m && m < e ? m + 3 : NULL) {
 			unsigned f, fr, t;
 
-			if (sscanf(m, "1a%02x0010 %*x %x %x", &f, &fr, &t) == 3 && (f & 0x0f) == 8 &&
-			    n < max) {
+			if (sscanf(m, "1a%02x0010 %*x %x %x", &f, &fr, &t) == 3 &&
+			    (f & 0x0f) == 8 && n < max) {
 				ack[n][0] = fr;
 				ack[n++][1] = t;
 			}
@@ -368,7 +360,9 @@ static int acks_of_b(struct sim *sim, uint32_t (*ack)[2], int max)
 static void ftfw_window(uint32_t w, int nobj, const uint32_t (*want)[2], int nwant)
 {
 	struct act a[2 + 700];
-	struct sync_cfg cfg = { .mode = SYNC_FTFW, .ack_window = w, .batch_delay_ms = SYNC_BATCH_OFF };
+	struct sync_cfg cfg = { .mode = SYNC_FTFW,
+				.ack_window = w,
+				.batch_delay_ms = SYNC_BATCH_OFF };
 	uint32_t ack[800][2];
 	int n;
 	struct sim sim;
@@ -386,12 +380,13 @@ static void ftfw_window(uint32_t w, int nobj, const uint32_t (*want)[2], int nwa
 	CHECK(want ? n == nwant : n >= nwant, "window %u: %d ACKs, want %d", w, n, nwant);
 	for (int i = 0; want && i < n && i < nwant; i++)
 		CHECK(ack[i][0] == want[i][0] && ack[i][1] == want[i][1],
-		      "window %u ACK %d: %u..%u, want %u..%u", w, i, ack[i][0], ack[i][1], want[i][0],
-		      want[i][1]);
+		      "window %u ACK %d: %u..%u, want %u..%u", w, i, ack[i][0], ack[i][1],
+		      want[i][0], want[i][1]);
 	/* small windows: the ranges tile A's messages, none longer than the window */
 	for (int i = 1; !want && i < n; i++)
 		CHECK(ack[i][0] == ack[i - 1][1] + 1 && ack[i][1] - ack[i][0] < (w < 2 ? 2 : w),
-		      "window %u ACK %d: %u..%u after ..%u", w, i, ack[i][0], ack[i][1], ack[i - 1][1]);
+		      "window %u ACK %d: %u..%u after ..%u", w, i, ack[i][0], ack[i][1],
+		      ack[i - 1][1]);
 	CHECK(n && ack[n - 1][1] >= 1001 + (uint32_t)nobj, "the bulk is acknowledged");
 	sim_run(&sim, 5000);
 	CHECK(!sim_diff(&sim, 0, 1, 0, 1024, "window"), "window %u converges", w);
@@ -402,8 +397,8 @@ static void ftfw_window(uint32_t w, int nobj, const uint32_t (*want)[2], int nwa
 static enum sync_rx in(struct sync *s, uint8_t type, uint8_t flags, uint32_t seq, uint32_t from,
 		       uint32_t to, uint64_t now)
 {
-	struct wire_hdr h = { 1, type, flags, type == WIRE_CTL && (flags & 0x0e) ? 16 : 8, seq,
-			      from, to };
+	struct wire_hdr h = { 1,   type, flags, type == WIRE_CTL && (flags & 0x0e) ? 16 : 8,
+			      seq, from, to };
 
 	return sync_input(s, 0, &h, now);
 }
@@ -513,7 +508,8 @@ static void ftfw_hello_resend(void)
 	sync_request_resync(s, 0);
 	sync_tick(s, 0);
 	CHECK(last[0] == 0x1a && last[1] == 0x22, "start-up RESYNC|HELLO: %02x", last[1]);
-	CHECK(in(s, WIRE_CTL, WIRE_F_ALIVE | WIRE_F_HELLO_BACK, 10, 0, 0, 1) == SYNC_RX_CTL, "back");
+	CHECK(in(s, WIRE_CTL, WIRE_F_ALIVE | WIRE_F_HELLO_BACK, 10, 0, 0, 1) == SYNC_RX_CTL,
+	      "back");
 	CHECK(in(s, WIRE_CTL, WIRE_F_NACK, 11, 200, 200, 1) == SYNC_RX_CTL, "NACK of the RESYNC");
 	sync_tick(s, 1);
 	CHECK(last[1] == 0x02 && last[7] == 201, "resent as %02x seq %u", last[1], last[7]);
@@ -544,7 +540,8 @@ static void ftfw_peers(void)
 	h.seq = 14;
 	CHECK(sync_input(s, 1, &h, 0) == SYNC_RX_DATA, "peer 1 still known");
 	sync_get_stats(s, &st);
-	CHECK(st.lost == 2 && st.before == 0, "lost %" PRIu64 " before %" PRIu64, st.lost, st.before);
+	CHECK(st.lost == 2 && st.before == 0, "lost %" PRIu64 " before %" PRIu64, st.lost,
+	      st.before);
 	sync_free(s);
 }
 
@@ -552,7 +549,7 @@ static void test_ftfw(void)
 {
 	ftfw_peers();
 	ftfw_lossy(&FTFW, 11, 5000);
-	ftfw_lossy(&FTFW, 12, 0xfffffff0u);	/* across the wrap */
+	ftfw_lossy(&FTFW, 12, 0xfffffff0u); /* across the wrap */
 	ftfw_lossy(&FTFW_UP, 13, 1234567);
 	ftfw_lossy(&FTFW, 14, 0x7ffffff0u);
 	ftfw_restarts(&FTFW);
@@ -631,7 +628,7 @@ static void notrack_data(const struct sync_cfg *cfg)
 	plan_attach(&sim, p);
 	sim_run(&sim, 12000);
 	sim.drop = NULL;
-	sim_run(&sim, 13000);	/* an ALIVE shows the tail loss */
+	sim_run(&sim, 13000); /* an ALIVE shows the tail loss */
 	for (uint32_t k = 0; k < sim.nkeys; k++)
 		dels += sim.node[0].key_dead[k];
 	CHECK(!dels && sim.node[0].releases > 100, "every DEL released at once (%" PRIu64 ")",
@@ -671,8 +668,8 @@ static void notrack_hand(void)
 	 * Refused messages do not move the tracking: 12 after 10 loses 1, 15
 	 * loses 4; the late 14 is applied and becomes the last, so 16 loses 1.
 	 */
-	CHECK(st.bad == 2 && st.lost == 6 && st.before == 1, "bad %" PRIu64 " lost %" PRIu64
-	      " before %" PRIu64, st.bad, st.lost, st.before);
+	CHECK(st.bad == 2 && st.lost == 6 && st.before == 1,
+	      "bad %" PRIu64 " lost %" PRIu64 " before %" PRIu64, st.bad, st.lost, st.before);
 	sync_request_resync(s, 1);
 	sync_tick(s, 1);
 	CHECK(last[0] == 0x1a && last[1] == 0x02 && last[3] == 16, "RESYNC without HELLO");
@@ -745,7 +742,8 @@ static void alarm_refresh(void)
 		{ 40000, A_UPDATE, 0, 3 },
 		{ 80000, A_DELETE, 0, 3 },
 	};
-	struct sync_cfg cfg = { .mode = SYNC_ALARM, .refresh_time = 5,
+	struct sync_cfg cfg = { .mode = SYNC_ALARM,
+				.refresh_time = 5,
 				.batch_delay_ms = SYNC_BATCH_OFF };
 	uint64_t t[200];
 	int n, upd = 0;
@@ -767,7 +765,8 @@ static void alarm_refresh(void)
 	}
 	CHECK(upd == 2, "the update and the DEL are sent at once");
 	CHECK(sim.node[0].releases == 1, "the DEL is released after transmission");
-	CHECK(sim.node[1].ext[3] == 0 && !sim_diff(&sim, 0, 1, 0, 16, "ALARM"), "B applied the DEL");
+	CHECK(sim.node[1].ext[3] == 0 && !sim_diff(&sim, 0, 1, 0, 16, "ALARM"),
+	      "B applied the DEL");
 	sim_free(&sim);
 }
 
@@ -832,7 +831,7 @@ static void alarm_hand(void)
 /* 200k refresh timers on the wheel: every entry refreshed in time, at RefreshTime 60. */
 struct scale {
 	uint32_t n, sends, late;
-	uint64_t now, *last, max;	/* max: RefreshTime + 1 s + a wheel slot + a tick, in ms */
+	uint64_t now, *last, max; /* max: RefreshTime + 1 s + a wheel slot + a tick, in ms */
 };
 
 static int scale_enc(void *arg, uint32_t id, uint8_t *buf, size_t room)
@@ -950,23 +949,27 @@ static void mcast_run(bool peer_keys, bool lossy)
 	sim.peer_keys = peer_keys;
 	p->dup = 10;
 	for (int i = 0; i < 3; i++)
-		p->load[i] = (struct load){ i, 500 * (uint32_t)i, 500 * (uint32_t)i + 500, 100,
-					    3000, 13000, 0 };
+		p->load[i] = (struct load){
+			i, 500 * (uint32_t)i, 500 * (uint32_t)i + 500, 100, 3000, 13000, 0
+		};
 	p->nload = 3;
 	plan_attach(&sim, p);
 	sim_run(&sim, 40000);
 	for (int i = 0; i < 3; i++)
 		for (int j = 0; j < 3; j++)
 			if (i != j)
-				bad += sim_diff(&sim, i, j, 500 * (uint32_t)i, 500 * (uint32_t)i + 500,
+				bad += sim_diff(&sim, i, j, 500 * (uint32_t)i,
+						500 * (uint32_t)i + 500,
 						peer_keys ? "mcast" : NULL);
 	for (int i = 0; getenv("SIM_DEBUG") && i < 3; i++) {
 		struct sync_stats st = stats(&sim, i);
 		struct sim_node *nd = &sim.node[i];
 
-		fprintf(stderr, "node %d: lost %" PRIu64 " before %" PRIu64 " rx data %" PRIu64
-			" ctl %" PRIu64 " drop %" PRIu64 " bad %" PRIu64 " rsq %u\n", i, st.lost,
-			st.before, nd->rx[0], nd->rx[1], nd->rx[2], nd->rx[3], st.rsq_len);
+		fprintf(stderr,
+			"node %d: lost %" PRIu64 " before %" PRIu64 " rx data %" PRIu64
+			" ctl %" PRIu64 " drop %" PRIu64 " bad %" PRIu64 " rsq %u\n",
+			i, st.lost, st.before, nd->rx[0], nd->rx[1], nd->rx[2], nd->rx[3],
+			st.rsq_len);
 	}
 	if (peer_keys) {
 		CHECK(!bad, "three nodes converge%s", lossy ? " under loss" : "");
@@ -1060,7 +1063,8 @@ static void test_density(void)
 	};
 	static const char *const names[] = { "off (upstream)", "2 ms", "5 ms (default)", "10 ms" };
 
-	printf("76-byte messages, 19 fit a datagram; objects per datagram / added delay avg, max (ms)\n");
+	printf("76-byte messages, 19 fit a datagram; objects per datagram / added delay avg, max "
+	       "(ms)\n");
 	printf("%-16s", "events/s");
 	for (size_t r = 0; r < N(rates); r++)
 		printf("%18" PRIu32, rates[r]);
@@ -1076,7 +1080,8 @@ static void test_density(void)
 			if (c == 0)
 				CHECK(d < 3.5, "upstream-timed rounds: %.1f per datagram", d);
 			if (c == 2 && rates[r] >= 10000)
-				CHECK(d >= 17, "default batching at %u/s: %.1f per datagram", rates[r], d);
+				CHECK(d >= 17, "default batching at %u/s: %.1f per datagram",
+				      rates[r], d);
 			if (c)
 				CHECK(max <= (c == 1 ? 2 : c == 2 ? 5 : 10), "delay %" PRIu64, max);
 		}
@@ -1090,12 +1095,8 @@ int main(int argc, char **argv)
 		const char *name;
 		void (*fn)(void);
 	} groups[] = {
-		{ "trace", test_trace },
-		{ "ftfw", test_ftfw },
-		{ "notrack", test_notrack },
-		{ "alarm", test_alarm },
-		{ "mcast", test_mcast },
-		{ "density", test_density },
+		{ "trace", test_trace }, { "ftfw", test_ftfw },	  { "notrack", test_notrack },
+		{ "alarm", test_alarm }, { "mcast", test_mcast }, { "density", test_density },
 	};
 	int ran = 0;
 

@@ -22,7 +22,7 @@
 struct fix {
 	char file[64], name[64];
 	unsigned int opts;
-	uint8_t *data;	/* the datagram (a frame's UDP payload) */
+	uint8_t *data; /* the datagram (a frame's UDP payload) */
 	size_t len;
 };
 
@@ -93,7 +93,8 @@ static void load_file(const char *dir, const char *file)
 		/* A frame: Ethernet 14 + IPv4 20 + UDP 8; the UDP length must match. */
 		if (strstr(name, "-frame")) {
 			skip = 42;
-			CHECK(f->len > skip && (size_t)(f->data[38] << 8 | f->data[39]) == f->len - 34,
+			CHECK(f->len > skip &&
+				      (size_t)(f->data[38] << 8 | f->data[39]) == f->len - 34,
 			      "%s: UDP length", name);
 		}
 		memmove(f->data, f->data + skip, f->len - skip);
@@ -295,7 +296,8 @@ static size_t oracle_expected(const uint8_t *m, size_t len, uint8_t *out)
 	if ((m[0] & 0x0f) > WIRE_CT_DEL)
 		goto same;
 	for (o = 8; o + 5 <= len; o += ((size_t)(m[o] << 8 | m[o + 1]) + 3) & ~(size_t)3)
-		if ((m[o + 2] << 8 | m[o + 3]) == WIRE_NTA_L4PROTO && (m[o + 4] == 1 || m[o + 4] == 58))
+		if ((m[o + 2] << 8 | m[o + 3]) == WIRE_NTA_L4PROTO &&
+		    (m[o + 4] == 1 || m[o + 4] == 58))
 			icmp = true;
 	if (!icmp)
 		goto same;
@@ -367,7 +369,9 @@ static void roundtrip(const struct fix *f)
 		if (n != (int)wl || memcmp(out, want, wl)) {
 			tohex(want, wl, hex_a);
 			tohex(out, n > 0 ? (size_t)n : 0, hex_b);
-			CHECK(0, "%s:%s msg %zu (type %u) re-encodes differently:\n  want %s\n  got  %s",
+			CHECK(0,
+			      "%s:%s msg %zu (type %u) re-encodes differently:\n  want %s\n  got  "
+			      "%s",
 			      f->file, f->name, idx, h.type, hex_a, hex_b);
 		}
 		idx++;
@@ -404,8 +408,8 @@ static void spec_ctl(void)
 
 		CHECK(wire_next(f->data, f->len, &off, &h) == WIRE_RX_OK, "%s: header", c[i].name);
 		CHECK(h.version == 1 && h.type == WIRE_CTL && h.flags == c[i].flags &&
-			  h.len == c[i].len && h.seq == c[i].seq && h.from == c[i].from &&
-			  h.to == c[i].to,
+			      h.len == c[i].len && h.seq == c[i].seq && h.from == c[i].from &&
+			      h.to == c[i].to,
 		      "%s: v%u t%u f%#x len %u seq %#x from %#x to %#x", c[i].name, h.version,
 		      h.type, h.flags, h.len, h.seq, h.from, h.to);
 		CHECK(off == f->len, "%s: one message", c[i].name);
@@ -418,7 +422,7 @@ static void spec_ctl(void)
 
 	for (uint32_t seq = 0x6b08520b; seq <= 0x6b08520d; seq++)
 		CHECK(wire_next(f->data, f->len, &off, &h) == WIRE_RX_OK && h.seq == seq &&
-			  h.flags == WIRE_F_ALIVE,
+			      h.flags == WIRE_F_ALIVE,
 		      "12.10: ALIVE %#x", seq);
 	CHECK(wire_next(f->data, f->len, &off, &h) == WIRE_RX_END, "12.10: end");
 }
@@ -450,12 +454,12 @@ static void spec_state(void)
 	h = spec_ct("12.3-frame", &ct);
 	CHECK(h.type == WIRE_CT_NEW && h.flags == 0 && h.seq == 0x6b084e9a, "12.3: header");
 	CHECK(ct.family == AF_INET && ct.orig.l3 == AF_INET && ct_has(&ct, CT_ORIG) &&
-		  addr_is(&ct.orig.src, AF_INET, "1.1.1.1") &&
-		  addr_is(&ct.orig.dst, AF_INET, "2.2.2.2"),
+		      addr_is(&ct.orig.src, AF_INET, "1.1.1.1") &&
+		      addr_is(&ct.orig.dst, AF_INET, "2.2.2.2"),
 	      "12.3: addresses");
 	CHECK(ct.orig.l4 == 6 && ct.orig.sport == 1000 && ct.orig.dport == 80 &&
-		  (ct.orig.present & (CT_T_PROTO | CT_T_SPORT | CT_T_DPORT)) ==
-		      (CT_T_PROTO | CT_T_SPORT | CT_T_DPORT),
+		      (ct.orig.present & (CT_T_PROTO | CT_T_SPORT | CT_T_DPORT)) ==
+			      (CT_T_PROTO | CT_T_SPORT | CT_T_DPORT),
 	      "12.3: tcp 1000 -> 80");
 	CHECK(ct_has(&ct, CT_TCP_STATE) && ct.tcp.state == 3, "12.3: ESTABLISHED");
 	CHECK(ct_has(&ct, CT_STATUS) && ct.status == (CT_IPS_ASSURED | CT_IPS_CONFIRMED),
@@ -464,46 +468,47 @@ static void spec_state(void)
 	CHECK(ct_has(&ct, CT_MARK) && ct.mark == 0, "12.3: mark 0 present");
 	CHECK(zero_synproxy(&ct), "12.3: synproxy zeros");
 	CHECK(!ct_has(&ct, CT_ZONE) && !ct_has(&ct, CT_LABELS) && !ct_has(&ct, CT_HELPER) &&
-		  !ct_has(&ct, CT_NAT_SRC) && !ct_has(&ct, CT_NAT_DST) && !ct_has(&ct, CT_MASTER),
+		      !ct_has(&ct, CT_NAT_SRC) && !ct_has(&ct, CT_NAT_DST) &&
+		      !ct_has(&ct, CT_MASTER),
 	      "12.3: nothing else");
 
 	h = spec_ct("12.5-snat", &ct);
 	CHECK(ct.status == 0x19c, "12.5: status");
 	CHECK(ct_has(&ct, CT_NAT_SRC) && !ct_has(&ct, CT_NAT_DST) && ct.snat.l3 == AF_INET &&
-		  addr_is(&ct.snat.min_ip, AF_INET, "192.0.2.1") &&
-		  addr_is(&ct.snat.max_ip, AF_INET, "192.0.2.1") && ct.snat.has_port &&
-		  ct.snat.min_port == 40000 && ct.snat.max_port == 40000,
+		      addr_is(&ct.snat.min_ip, AF_INET, "192.0.2.1") &&
+		      addr_is(&ct.snat.max_ip, AF_INET, "192.0.2.1") && ct.snat.has_port &&
+		      ct.snat.min_port == 40000 && ct.snat.max_port == 40000,
 	      "12.5: SNAT 192.0.2.1:40000 (port read little-endian)");
 	CHECK(ct.orig.sport == 1234 && ct.orig.dport == 8080 && ct.timeout == 120,
 	      "12.5: ports, timeout");
 
 	h = spec_ct("12.5-dnat+", &ct);
 	CHECK(ct_has(&ct, CT_NAT_DST) && !ct_has(&ct, CT_NAT_SRC) && ct.dnat.l3 == AF_INET &&
-		  addr_is(&ct.dnat.min_ip, AF_INET, "172.16.0.9") && ct.dnat.has_port &&
-		  ct.dnat.min_port == 9999 && ct.dnat.max_port == 9999,
+		      addr_is(&ct.dnat.min_ip, AF_INET, "172.16.0.9") && ct.dnat.has_port &&
+		      ct.dnat.min_port == 9999 && ct.dnat.max_port == 9999,
 	      "12.5: DNAT 172.16.0.9:9999");
 
 	h = spec_ct("12.6-icmp+", &ct);
 	CHECK(ct.orig.l4 == 1 && ct.orig.icmp_type == 8 && ct.orig.icmp_code == 0 &&
-		  ct.orig.icmp_id == 4660 &&
-		  (ct.orig.present & (CT_T_ICMP_TYPE | CT_T_ICMP_CODE | CT_T_ICMP_ID)) ==
-		      (CT_T_ICMP_TYPE | CT_T_ICMP_CODE | CT_T_ICMP_ID) &&
-		  !(ct.orig.present & (CT_T_SPORT | CT_T_DPORT)),
+		      ct.orig.icmp_id == 4660 &&
+		      (ct.orig.present & (CT_T_ICMP_TYPE | CT_T_ICMP_CODE | CT_T_ICMP_ID)) ==
+			      (CT_T_ICMP_TYPE | CT_T_ICMP_CODE | CT_T_ICMP_ID) &&
+		      !(ct.orig.present & (CT_T_SPORT | CT_T_DPORT)),
 	      "12.6 icmp: type 8 code 0 id 4660 (little-endian on the wire)");
 	CHECK(ct.status == CT_IPS_CONFIRMED && ct.timeout == 30 &&
-		  addr_is(&ct.orig.src, AF_INET, "5.5.5.5"),
+		      addr_is(&ct.orig.src, AF_INET, "5.5.5.5"),
 	      "12.6 icmp: status, timeout, src");
 
 	h = spec_ct("12.6-ipv6-tcp+", &ct);
 	CHECK(ct.family == AF_INET6 && ct.orig.l3 == AF_INET6 &&
-		  addr_is(&ct.orig.src, AF_INET6, "2001:db8::1") &&
-		  addr_is(&ct.orig.dst, AF_INET6, "2001:db8::2") && ct.orig.sport == 1111 &&
-		  ct.orig.dport == 22,
+		      addr_is(&ct.orig.src, AF_INET6, "2001:db8::1") &&
+		      addr_is(&ct.orig.dst, AF_INET6, "2001:db8::2") && ct.orig.sport == 1111 &&
+		      ct.orig.dport == 22,
 	      "12.6 ipv6: 2001:db8::1:1111 -> 2001:db8::2:22");
 
 	h = spec_ct("12.6-zone+", &ct);
 	CHECK(ct_has(&ct, CT_ZONE) && ct.zone == 5 && ct.orig.l4 == 17 && ct.orig.sport == 7 &&
-		  ct.orig.dport == 8,
+		      ct.orig.dport == 8,
 	      "12.6 zone: udp zone 5");
 
 	h = spec_ct("12.6-labels", &ct);
@@ -516,7 +521,7 @@ static void spec_state(void)
 
 	h = spec_ct("12.6-wscale+", &ct);
 	CHECK(ct_has(&ct, CT_TCP_WSCALE_ORIG) && ct_has(&ct, CT_TCP_WSCALE_REPLY) &&
-		  ct.tcp.wscale_orig == 0 && ct.tcp.wscale_reply == 0,
+		      ct.tcp.wscale_orig == 0 && ct.tcp.wscale_reply == 0,
 	      "12.6 wscale");
 
 	h = spec_ct("12.6-del", &ct);
@@ -532,12 +537,12 @@ static void spec_state(void)
 	size_t off = 0;
 
 	CHECK(wire_next(f->data, f->len, &off, &h) == WIRE_RX_OK && h.seq == 0x6b084f2b &&
-		  wire_get_ct(f->data, h.len, &ct) == 0 &&
-		  addr_is(&ct.orig.src, AF_INET, "11.0.0.1"),
+		      wire_get_ct(f->data, h.len, &ct) == 0 &&
+		      addr_is(&ct.orig.src, AF_INET, "11.0.0.1"),
 	      "12.8: first resent message");
 	CHECK(wire_next(f->data, f->len, &off, &h2) == WIRE_RX_OK && h2.seq == 0x6b084f2c &&
-		  wire_get_ct(f->data + h.len, h2.len, &ct) == 0 &&
-		  addr_is(&ct.orig.src, AF_INET, "11.0.0.3"),
+		      wire_get_ct(f->data + h.len, h2.len, &ct) == 0 &&
+		      addr_is(&ct.orig.src, AF_INET, "11.0.0.3"),
 	      "12.8: second resent message");
 }
 
@@ -552,24 +557,23 @@ static void spec_exp(void)
 	      "12.7: EXP_NEW");
 	CHECK(wire_get_exp(f->data, h.len, &e) == 0, "12.7: decode");
 	CHECK(e.family == AF_INET && ct_exp_has(&e, CT_EXP_MASTER) &&
-		  addr_is(&e.master.src, AF_INET, "50.0.0.1") &&
-		  addr_is(&e.master.dst, AF_INET, "50.0.0.2") && e.master.l4 == 6 &&
-		  e.master.sport == 1111 && e.master.dport == 21,
+		      addr_is(&e.master.src, AF_INET, "50.0.0.1") &&
+		      addr_is(&e.master.dst, AF_INET, "50.0.0.2") && e.master.l4 == 6 &&
+		      e.master.sport == 1111 && e.master.dport == 21,
 	      "12.7: master 50.0.0.1:1111 -> 50.0.0.2:21 tcp");
 	CHECK(ct_exp_has(&e, CT_EXP_TUPLE) && addr_is(&e.tuple.src, AF_INET, "50.0.0.2") &&
-		  addr_is(&e.tuple.dst, AF_INET, "50.0.0.1") && e.tuple.l4 == 13 &&
-		  e.tuple.sport == 0 && e.tuple.dport == 0 &&
-		  (e.tuple.present & (CT_T_SPORT | CT_T_DPORT)) == (CT_T_SPORT | CT_T_DPORT),
+		      addr_is(&e.tuple.dst, AF_INET, "50.0.0.1") && e.tuple.l4 == 13 &&
+		      e.tuple.sport == 0 && e.tuple.dport == 0 &&
+		      (e.tuple.present & (CT_T_SPORT | CT_T_DPORT)) == (CT_T_SPORT | CT_T_DPORT),
 	      "12.7: expected tuple");
 	CHECK(ct_exp_has(&e, CT_EXP_MASK) && addr_is(&e.mask.src, AF_INET, "255.255.255.255") &&
-		  addr_is(&e.mask.dst, AF_INET, "255.255.255.255") && e.mask.l4 == 13,
+		      addr_is(&e.mask.dst, AF_INET, "255.255.255.255") && e.mask.l4 == 13,
 	      "12.7: mask");
-	CHECK(ct_exp_has(&e, CT_EXP_TIMEOUT) && e.timeout == 300 &&
-		  ct_exp_has(&e, CT_EXP_FLAGS) && e.flags == 0 && ct_exp_has(&e, CT_EXP_CLASS) &&
-		  e.class == 0,
+	CHECK(ct_exp_has(&e, CT_EXP_TIMEOUT) && e.timeout == 300 && ct_exp_has(&e, CT_EXP_FLAGS) &&
+		      e.flags == 0 && ct_exp_has(&e, CT_EXP_CLASS) && e.class == 0,
 	      "12.7: timeout, flags, class");
 	CHECK(ct_exp_has(&e, CT_EXP_HELPER) && !strcmp(e.helper, "ftp") &&
-		  !ct_exp_has(&e, CT_EXP_NAT) && !ct_exp_has(&e, CT_EXP_FN),
+		      !ct_exp_has(&e, CT_EXP_NAT) && !ct_exp_has(&e, CT_EXP_FN),
 	      "12.7: helper ftp");
 }
 
@@ -599,13 +603,14 @@ static void headers(void)
 	CHECK(!memcmp(b, alive, 8) && b[8] == 0xee, "wire_hdr_put bytes");
 	wire_hdr_put(b, 0x1f, 0, 8, 0);
 	CHECK(b[0] == 0x1f, "wire_hdr_put keeps the version nibble");
-	CHECK(wire_ctl_put(b, 0x68, 0x01020304, 0x05060708, 0x090a0b0c) == 16 && !memcmp(b, ack, 16),
+	CHECK(wire_ctl_put(b, 0x68, 0x01020304, 0x05060708, 0x090a0b0c) == 16 &&
+		      !memcmp(b, ack, 16),
 	      "wire_ctl_put bytes");
 	wire_hdr_put(b, WIRE_CT_NEW, 0, 84, 0);
 	wire_hdr_stamp(b, 0xdeadbeef, 0x20);
 	wire_hdr_stamp(b, 0xdeadbef0, 0x40);
 	CHECK(b[0] == 0x10 && b[1] == 0x60 && b[2] == 0 && b[3] == 84 && b[4] == 0xde &&
-		  b[5] == 0xad && b[6] == 0xbe && b[7] == 0xf0,
+		      b[5] == 0xad && b[6] == 0xbe && b[7] == 0xf0,
 	      "wire_hdr_stamp ORs flags, sets seq");
 
 	/* Spec 2.5's crafted inputs that the header walk decides. */
@@ -649,8 +654,8 @@ static void headers(void)
 		CHECK(walk1(a, 16, &h, &off) == WIRE_RX_BAD_SIZE, "flag %#x len 8 in 16: bad size",
 		      kinds[i]);
 		a[3] = 12;
-		CHECK(walk1(a, 12, &h, &off) == WIRE_RX_TRUNCATED, "flag %#x len 12 in 12: truncated",
-		      kinds[i]);
+		CHECK(walk1(a, 12, &h, &off) == WIRE_RX_TRUNCATED,
+		      "flag %#x len 12 in 12: truncated", kinds[i]);
 		a[3] = 16;
 		CHECK(walk1(a, 16, &h, &off) == WIRE_RX_OK && off == 16, "flag %#x len 16: ok",
 		      kinds[i]);
@@ -665,21 +670,22 @@ static void headers(void)
 	uint8_t u1[8] = { 0x1a, WIRE_F_UNUSED, 0, 8, 0, 0, 0, 1 };
 
 	CHECK(walk1(u1, 8, &h, &off) == WIRE_RX_OK && !wire_has_range(h.type, h.flags) &&
-		  h.flags == WIRE_F_UNUSED,
+		      h.flags == WIRE_F_UNUSED,
 	      "CTL 0x01 only: no range (the mode refuses it)");
 	uint8_t rev[16] = { 0x1a, WIRE_F_ACK, 0, 16, 0, 0, 0, 1, 0, 0, 0, 9, 0, 0, 0, 5 };
 
 	CHECK(walk1(rev, 16, &h, &off) == WIRE_RX_OK && h.from == 9 && h.to == 5 &&
-		  wire_before(h.to, h.from),
+		      wire_before(h.to, h.from),
 	      "ACK to < from: range handed over (the mode refuses it)");
 
 	CHECK(wire_before(0xffffffff, 0) && wire_after(0, 0xffffffff) && !wire_before(5, 5) &&
-		  wire_before(0x7ffffffe, 0x7fffffff) && wire_after(0x7fffffff, 0),
+		      wire_before(0x7ffffffe, 0x7fffffff) && wire_after(0x7fffffff, 0),
 	      "serial-number order");
 	/* Half the ring apart both are "before" each other, as in upstream's int32 compare. */
 	CHECK(wire_before(0x80000000, 0) && wire_before(0, 0x80000000), "half-ring ambiguity");
 	CHECK(wire_has_range(WIRE_CTL, WIRE_F_RESYNC | WIRE_F_HELLO) &&
-		  !wire_has_range(WIRE_CTL, WIRE_F_ALIVE) && !wire_has_range(WIRE_CT_NEW, WIRE_F_ACK),
+		      !wire_has_range(WIRE_CTL, WIRE_F_ALIVE) &&
+		      !wire_has_range(WIRE_CT_NEW, WIRE_F_ACK),
 	      "wire_has_range");
 }
 
@@ -687,8 +693,8 @@ static void headers(void)
 
 /* nta_len per type from the spec's tables; 0 = variable. */
 static const uint16_t ct_sizes[WIRE_NTA_MAX] = {
-	12, 36, 5, 8, 5, 8, 8, 8, 12, 36, 5, 8, 8, 8, 6, 6, 28,
-	5, 8, 8, 5, 5, 5, 5, 6, 5, 5, 0, 0, 20, 20, 16, 6,
+	12, 36, 5, 8, 5, 8, 8, 8, 12, 36, 5, 8, 8,  8,	6,  6, 28,
+	5,  8,	8, 5, 5, 5, 5, 6, 5,  5,  0, 0, 20, 20, 16, 6,
 };
 static const uint16_t exp_sizes[WIRE_NTA_EXP_MAX] = {
 	12, 36, 5, 8, 12, 36, 5, 8, 12, 36, 5, 8, 8, 8, 8, 12, 8, 5, 8, 0, 0,
@@ -778,7 +784,8 @@ static void sizes(void)
 
 		/* header len says one byte less than the attribute needs */
 		c[3] = (uint8_t)(m.len - 1);
-		CHECK(wire_get_ct(c, m.len - 1, &ct) == -EBADMSG, "nta_len past the message refused");
+		CHECK(wire_get_ct(c, m.len - 1, &ct) == -EBADMSG,
+		      "nta_len past the message refused");
 		free(c);
 	}
 
@@ -812,8 +819,8 @@ static void sizes(void)
 
 static void names(void)
 {
-	static const char *const ok[] = { "a", "ftp", "netbios-ns", "abcdefghijk", "abcdefghijkl",
-					  "abcdefghijklmno" };
+	static const char *const ok[] = { "a",		 "ftp",		 "netbios-ns",
+					  "abcdefghijk", "abcdefghijkl", "abcdefghijklmno" };
 	struct ct_exp e;
 	struct ct ct;
 	struct msg m;
@@ -828,7 +835,7 @@ static void names(void)
 		m_start(&m, WIRE_EXP_NEW);
 		m_attr(&m, WIRE_NTA_EXP_HELPER_NAME, ok[i], n + 1);
 		CHECK(get_exp(&m, &e) == 0 && ct_exp_has(&e, CT_EXP_HELPER) &&
-			  !strcmp(e.helper, ok[i]),
+			      !strcmp(e.helper, ok[i]),
 		      "exp helper '%s' accepted", ok[i]);
 	}
 	/* 16 characters + NUL: longer than the kernel's helper names. */
@@ -861,8 +868,8 @@ static void names(void)
 	CHECK(get_ct(&m, &ct) == 0 && !strcmp(ct.helper, "ftp"), "later helper wins, cleanly");
 
 	/* Expectation function names: up to 31 characters. */
-	static const char fn31[] = "abcdefghijklmnopqrstuvwxyz01234", fn32[] =
-		"abcdefghijklmnopqrstuvwxyz012345";
+	static const char fn31[] = "abcdefghijklmnopqrstuvwxyz01234",
+			  fn32[] = "abcdefghijklmnopqrstuvwxyz012345";
 
 	m_start(&m, WIRE_EXP_NEW);
 	m_attr(&m, WIRE_NTA_EXP_FN, fn31, sizeof(fn31));
@@ -897,17 +904,17 @@ static void labels(void)
 	m_base_ct(&m, WIRE_CT_NEW);
 	m_attr(&m, WIRE_NTA_LABELS, w, 4);
 	CHECK(get_ct(&m, &ct) == 0 && ct.labels_len == 4 && label_bit(&ct, 0) &&
-		  label_bit(&ct, 31) && !label_bit(&ct, 1) && !label_bit(&ct, 32),
+		      label_bit(&ct, 31) && !label_bit(&ct, 1) && !label_bit(&ct, 32),
 	      "labels: one word, bits 0 and 31");
 	/* 256 words (nta_len 1028) accepted; bits above 127 are dropped. */
 	memset(w, 0, sizeof(w));
 	w[12] = 0x80;	/* bit 127 */
 	w[19] = 0x01;	/* bit 128 */
-	w[1023] = 0x01;	/* bit 8160 */
+	w[1023] = 0x01; /* bit 8160 */
 	m_base_ct(&m, WIRE_CT_NEW);
 	m_attr(&m, WIRE_NTA_LABELS, w, 1024);
 	CHECK(get_ct(&m, &ct) == 0 && ct.labels_len == 16 && label_bit(&ct, 127) &&
-		  !label_bit(&ct, 126),
+		      !label_bit(&ct, 126),
 	      "labels: 256 words accepted, first 128 bits kept");
 	m_base_ct(&m, WIRE_CT_NEW);
 	m_attr(&m, WIRE_NTA_LABELS, w, 1028);
@@ -919,8 +926,7 @@ static void labels(void)
 	m_attr(&m, WIRE_NTA_LABELS, w, 16);
 	w[3] = 0x04;
 	m_attr(&m, WIRE_NTA_LABELS, w, 4);
-	CHECK(get_ct(&m, &ct) == 0 && ct.labels_len == 4 && label_bit(&ct, 2) &&
-		  !label_bit(&ct, 1),
+	CHECK(get_ct(&m, &ct) == 0 && ct.labels_len == 4 && label_bit(&ct, 2) && !label_bit(&ct, 1),
 	      "labels: later bitmap replaces");
 	/* All-zero bitmap: present (it clears labels on commit), nothing set. */
 	memset(w, 0, 16);
@@ -932,8 +938,10 @@ static void labels(void)
 
 static void overwrite(void)
 {
-	static const uint8_t v6[32] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1, [16] = 0x20, [17] = 0x01,
-					[18] = 0x0d, [19] = 0xb8, [31] = 2 };
+	static const uint8_t v6[32] = {
+		0x20,	     0x01,	  0x0d,	       0xb8,	    [15] = 1,
+		[16] = 0x20, [17] = 0x01, [18] = 0x0d, [19] = 0xb8, [31] = 2
+	};
 	static const uint8_t v4[8] = { 9, 9, 9, 9, 8, 8, 8, 8 };
 	uint8_t st[4] = { 0, 0, 0, 0x4 }, nat4[4] = { 10, 0, 0, 1 }, p[2] = { 0x10, 0x27 };
 	struct ct ct, ref;
@@ -943,14 +951,14 @@ static void overwrite(void)
 	m_attr(&m, WIRE_NTA_STATUS, st, 4);
 	m_attr(&m, WIRE_NTA_IPV6, v6, 32);
 	CHECK(get_ct(&m, &ct) == 0 && ct.status == 4 && ct.family == AF_INET6 &&
-		  ct.orig.l3 == AF_INET6 && addr_is(&ct.orig.src, AF_INET6, "2001:db8::1"),
+		      ct.orig.l3 == AF_INET6 && addr_is(&ct.orig.src, AF_INET6, "2001:db8::1"),
 	      "later status and address win");
 	m_base_ct(&m, WIRE_CT_NEW);
 	m_attr(&m, WIRE_NTA_IPV6, v6, 32);
 	m_attr(&m, WIRE_NTA_IPV4, v4, 8);
 	CHECK(get_ct(&m, &ct) == 0 && ct.family == AF_INET && ct.orig.l3 == AF_INET &&
-		  addr_is(&ct.orig.src, AF_INET, "9.9.9.9") && !ct.orig.src.b[4] &&
-		  !ct.orig.dst.b[15],
+		      addr_is(&ct.orig.src, AF_INET, "9.9.9.9") && !ct.orig.src.b[4] &&
+		      !ct.orig.dst.b[15],
 	      "IPv4 after IPv6 leaves no IPv6 bytes behind");
 
 	/* Any order: the 12.3 attributes reversed decode to the same entry. */
@@ -958,7 +966,8 @@ static void overwrite(void)
 	size_t offs[16], n = 0;
 
 	CHECK(wire_get_ct(f->data, f->len, &ref) == 0, "12.3 decode");
-	for (size_t o = 8; o < f->len && n < 16; o += (size_t)((f->data[o] << 8 | f->data[o + 1]) + 3) & ~3u)
+	for (size_t o = 8; o < f->len && n < 16;
+	     o += (size_t)((f->data[o] << 8 | f->data[o + 1]) + 3) & ~3u)
 		offs[n++] = o;
 	m_start(&m, WIRE_CT_NEW);
 	for (size_t i = n; i-- > 0;) {
@@ -973,12 +982,12 @@ static void overwrite(void)
 	m_attr(&m, WIRE_NTA_SNAT_IPV4, nat4, 4);
 	m_attr(&m, WIRE_NTA_SNAT_IPV6, v6, 16);
 	CHECK(get_ct(&m, &ct) == 0 && ct.snat.l3 == AF_INET6 &&
-		  addr_is(&ct.snat.max_ip, AF_INET6, "2001:db8::1") && !ct.snat.has_port,
+		      addr_is(&ct.snat.max_ip, AF_INET6, "2001:db8::1") && !ct.snat.has_port,
 	      "later SNAT address wins");
 	m_base_ct(&m, WIRE_CT_NEW);
 	m_attr(&m, WIRE_NTA_DPAT_PORT, p, 2);
-	CHECK(get_ct(&m, &ct) == 0 && ct_has(&ct, CT_NAT_DST) && !ct.dnat.l3 &&
-		  ct.dnat.has_port && ct.dnat.min_port == 10000 && ct.dnat.max_port == 10000,
+	CHECK(get_ct(&m, &ct) == 0 && ct_has(&ct, CT_NAT_DST) && !ct.dnat.l3 && ct.dnat.has_port &&
+		      ct.dnat.min_port == 10000 && ct.dnat.max_port == 10000,
 	      "DNAT port alone: a port-only range");
 
 	/* ICMP: the oracle's zero NAT "ports" are no port mapping; nor are GRE's or UDP-Lite's. */
@@ -1003,8 +1012,8 @@ static void overwrite(void)
 		m_attr(&m, WIRE_NTA_DPAT_PORT, zero2, 2);
 		m_attr(&m, WIRE_NTA_L4PROTO, &one, 1);
 		CHECK(get_ct(&m, &ct) == 0 && !ct_has(&ct, CT_NAT_DST) &&
-			  ct_has(&ct, CT_NAT_SRC) == v && !ct.snat.has_port && !ct.snat.min_port &&
-			  !ct.dnat.has_port,
+			      ct_has(&ct, CT_NAT_SRC) == v && !ct.snat.has_port &&
+			      !ct.snat.min_port && !ct.dnat.has_port,
 		      "icmp NAT ports dropped (SNAT address %s)", v ? "kept" : "absent");
 	}
 
@@ -1019,12 +1028,12 @@ static void overwrite(void)
 	m_attr(&m, WIRE_NTA_NAT_SEQ_ADJ, sa, 24);
 	m_attr(&m, WIRE_NTA_SYNPROXY, sp, 12);
 	CHECK(get_ct(&m, &ct) == 0 && ct_has(&ct, CT_SEQADJ_ORIG) && ct_has(&ct, CT_SEQADJ_REPLY) &&
-		  ct.seqadj_orig.correction_pos == 1 && ct.seqadj_orig.offset_before == 2 &&
-		  ct.seqadj_orig.offset_after == 3 && ct.seqadj_reply.correction_pos == 4 &&
-		  ct.seqadj_reply.offset_before == 5 && ct.seqadj_reply.offset_after == 6,
+		      ct.seqadj_orig.correction_pos == 1 && ct.seqadj_orig.offset_before == 2 &&
+		      ct.seqadj_orig.offset_after == 3 && ct.seqadj_reply.correction_pos == 4 &&
+		      ct.seqadj_reply.offset_before == 5 && ct.seqadj_reply.offset_after == 6,
 	      "seqadj: orig then reply");
 	CHECK(ct_has(&ct, CT_SYNPROXY) && ct.synproxy.its == 7 && ct.synproxy.isn == 8 &&
-		  ct.synproxy.tsoff == 9,
+		      ct.synproxy.tsoff == 9,
 	      "synproxy: its, isn, tsoff");
 }
 
@@ -1051,8 +1060,8 @@ static void truncations(void)
 			/* The decoders trust only the length given, not the header's. */
 			int a = wire_get_ct(c, l, &ct), b = wire_get_exp(c, l, &e);
 
-			CHECK((a == 0 || a == -EBADMSG) && (b == 0 || b == -EBADMSG), "%s: %zu bytes",
-			      f->name, l);
+			CHECK((a == 0 || a == -EBADMSG) && (b == 0 || b == -EBADMSG),
+			      "%s: %zu bytes", f->name, l);
 			free(c);
 			runs++;
 		}
@@ -1083,8 +1092,8 @@ static struct ct big_ct(void)
 	set_addr(&ct.orig.dst, AF_INET6, "2001:db8::2");
 	ct.orig.sport = 40000;
 	ct.orig.dport = 443;
-	set_addr(&ct.reply.src, AF_INET6, "2001:db8::99");	/* DNAT */
-	set_addr(&ct.reply.dst, AF_INET6, "2001:db8::77");	/* SNAT */
+	set_addr(&ct.reply.src, AF_INET6, "2001:db8::99"); /* DNAT */
+	set_addr(&ct.reply.dst, AF_INET6, "2001:db8::77"); /* SNAT */
 	ct.reply.sport = 8443;
 	ct.reply.dport = 50000;
 	set_addr(&ct.master.src, AF_INET6, "2001:db8::5");
@@ -1165,21 +1174,22 @@ static void enc_limits(void)
 	n = wire_put_ct(buf, sizeof(buf), WIRE_CT_UPD, &ct, WIRE_ENC_WSCALE);
 	CHECK(wire_get_ct(buf, (size_t)n, &back) == 0, "largest conntrack decodes");
 	CHECK(back.family == AF_INET6 && !memcmp(&back.orig, &ct.orig, sizeof(ct.orig)) &&
-		  !memcmp(&back.master, &ct.master, sizeof(ct.master)),
+		      !memcmp(&back.master, &ct.master, sizeof(ct.master)),
 	      "largest conntrack: tuples");
 	CHECK(back.status == ct.status && back.timeout == 3600 && back.mark == 0xdeadbeef &&
-		  back.tcp.state == 3 && back.tcp.wscale_orig == 7 && back.tcp.wscale_reply == 9 &&
-		  !strcmp(back.helper, "abcdefghijk") && back.zone == 0x1234,
+		      back.tcp.state == 3 && back.tcp.wscale_orig == 7 &&
+		      back.tcp.wscale_reply == 9 && !strcmp(back.helper, "abcdefghijk") &&
+		      back.zone == 0x1234,
 	      "largest conntrack: scalars");
 	CHECK(!memcmp(back.labels, ct.labels, 16) && back.labels_len == 16 &&
-		  !memcmp(&back.seqadj_orig, &ct.seqadj_orig, sizeof(ct.seqadj_orig)) &&
-		  !memcmp(&back.seqadj_reply, &ct.seqadj_reply, sizeof(ct.seqadj_reply)) &&
-		  !memcmp(&back.synproxy, &ct.synproxy, sizeof(ct.synproxy)),
+		      !memcmp(&back.seqadj_orig, &ct.seqadj_orig, sizeof(ct.seqadj_orig)) &&
+		      !memcmp(&back.seqadj_reply, &ct.seqadj_reply, sizeof(ct.seqadj_reply)) &&
+		      !memcmp(&back.synproxy, &ct.synproxy, sizeof(ct.synproxy)),
 	      "largest conntrack: labels, seqadj, synproxy");
 	CHECK(back.snat.l3 == AF_INET6 && addr_is(&back.snat.min_ip, AF_INET6, "2001:db8::77") &&
-		  back.snat.min_port == 50000 && back.dnat.l3 == AF_INET6 &&
-		  addr_is(&back.dnat.min_ip, AF_INET6, "2001:db8::99") &&
-		  back.dnat.min_port == 8443,
+		      back.snat.min_port == 50000 && back.dnat.l3 == AF_INET6 &&
+		      addr_is(&back.dnat.min_ip, AF_INET6, "2001:db8::99") &&
+		      back.dnat.min_port == 8443,
 	      "largest conntrack: NAT from the reply tuple");
 
 	n = wire_put_exp(buf, sizeof(buf), WIRE_EXP_UPD, &e, 0);
@@ -1193,18 +1203,18 @@ static void enc_limits(void)
 	}
 	n = wire_put_exp(buf, sizeof(buf), WIRE_EXP_UPD, &e, 0);
 	CHECK(wire_get_exp(buf, (size_t)n, &eback) == 0 && eback.family == AF_INET6 &&
-		  !memcmp(&eback.master, &e.master, sizeof(e.master)) &&
-		  !memcmp(&eback.tuple, &e.tuple, sizeof(e.tuple)) &&
-		  !memcmp(&eback.mask, &e.mask, sizeof(e.mask)) &&
-		  !memcmp(&eback.nat.tuple, &e.nat.tuple, sizeof(e.nat.tuple)) &&
-		  eback.nat.dir == 1 && eback.timeout == 180 && eback.flags == e.flags &&
-		  eback.class == 2 && !strcmp(eback.helper, e.helper) && !strcmp(eback.fn, e.fn) &&
-		  eback.present == e.present,
+		      !memcmp(&eback.master, &e.master, sizeof(e.master)) &&
+		      !memcmp(&eback.tuple, &e.tuple, sizeof(e.tuple)) &&
+		      !memcmp(&eback.mask, &e.mask, sizeof(e.mask)) &&
+		      !memcmp(&eback.nat.tuple, &e.nat.tuple, sizeof(e.nat.tuple)) &&
+		      eback.nat.dir == 1 && eback.timeout == 180 && eback.flags == e.flags &&
+		      eback.class == 2 && !strcmp(eback.helper, e.helper) &&
+		      !strcmp(eback.fn, e.fn) && eback.present == e.present,
 	      "largest expectation decodes to itself");
 
 	/* Refusals. */
 	CHECK(wire_put_ct(buf, sizeof(buf), WIRE_EXP_NEW, &ct, 0) == -EINVAL &&
-		  wire_put_ct(buf, sizeof(buf), WIRE_CTL, &ct, 0) == -EINVAL,
+		      wire_put_ct(buf, sizeof(buf), WIRE_CTL, &ct, 0) == -EINVAL,
 	      "ct: expectation/control type refused");
 	CHECK(wire_put_exp(buf, sizeof(buf), WIRE_CT_NEW, &e, 0) == -EINVAL,
 	      "exp: conntrack type refused");
@@ -1227,7 +1237,8 @@ static void enc_limits(void)
 static const uint8_t *find_attr(const uint8_t *m, int len, unsigned int type, size_t *plen)
 {
 	for (int o = 8; o + 4 <= len;) {
-		unsigned int l = (unsigned int)(m[o] << 8 | m[o + 1]), t = (unsigned int)(m[o + 2] << 8 | m[o + 3]);
+		unsigned int l = (unsigned int)(m[o] << 8 | m[o + 1]),
+			     t = (unsigned int)(m[o + 2] << 8 | m[o + 3]);
 
 		if (t == type) {
 			*plen = l - 4;
@@ -1248,7 +1259,8 @@ static const char *types_of(const uint8_t *m, int len)
 	for (int o = 8; o + 4 <= len && k + 4 < sizeof(s);) {
 		unsigned int l = (unsigned int)(m[o] << 8 | m[o + 1]);
 
-		k += (size_t)snprintf(s + k, sizeof(s) - k, "%s%u", k ? " " : "", m[o + 2] << 8 | m[o + 3]);
+		k += (size_t)snprintf(s + k, sizeof(s) - k, "%s%u", k ? " " : "",
+				      m[o + 2] << 8 | m[o + 3]);
 		o += (int)((l + 3) & ~3u);
 	}
 	return s;
@@ -1314,7 +1326,7 @@ static void enc_rules(void)
 	CHECK(!strcmp(types_of(b, n), "0 5 2 3"), "sctp without state: %s", types_of(b, n));
 	ct_set(&ct, CT_SCTP_STATE);
 	ct.sctp.vtag_orig = 0x01020304;
-	ct.sctp.vtag_reply = 0x05060708;	/* no present bit: garbage, sent as 0 */
+	ct.sctp.vtag_reply = 0x05060708; /* no present bit: garbage, sent as 0 */
 	n = wire_put_ct(b, sizeof(b), 0, &ct, 0);
 	CHECK(!strcmp(types_of(b, n), "0 5 2 3 17 18 19"), "sctp with state: %s", types_of(b, n));
 	a = find_attr(b, n, WIRE_NTA_SCTP_VTAG_ORIG, &pl);
@@ -1415,7 +1427,8 @@ static void enc_rules(void)
 	ct_set(&ct, CT_ZONE);
 	n = wire_put_ct(b, sizeof(b), 0, &ct, 0);
 	a = find_attr(b, n, WIRE_NTA_ZONE, &pl);
-	CHECK(a && pl == 2 && !a[0] && !a[1] && n == 8 + 12 + 8 + 8 + 8 + 8, "zone 0 reported: sent");
+	CHECK(a && pl == 2 && !a[0] && !a[1] && n == 8 + 12 + 8 + 8 + 8 + 8,
+	      "zone 0 reported: sent");
 	ct = plain_ct(17);
 	ct_set(&ct, CT_LABELS);
 	ct.labels_len = 16;
@@ -1447,7 +1460,7 @@ static void enc_rules(void)
 	strcpy(ct.helper, "abcdefghijkl");
 	n = wire_put_ct(b, sizeof(b), 0, &ct, 0);
 	CHECK(!find_attr(b, n, WIRE_NTA_HELPER_NAME, &pl), "12-character helper left out");
-	memset(ct.helper, 'x', sizeof(ct.helper));	/* not terminated in its buffer */
+	memset(ct.helper, 'x', sizeof(ct.helper)); /* not terminated in its buffer */
 	n = wire_put_ct(b, sizeof(b), 0, &ct, 0);
 	CHECK(n > 0 && !find_attr(b, n, WIRE_NTA_HELPER_NAME, &pl), "unterminated helper left out");
 	ct.helper[0] = 0;
