@@ -204,7 +204,7 @@ fi
 # Benchmarks: a run that worked is no passed test; its bars go to $BENCH_BARS (bench/README).
 benches=0
 if [ -z "${SKIP_BENCH:-}" ]; then
-	for b in bench-list bench-ops; do
+	for b in bench-list bench-ops bench-daemon bench-sync; do
 		[ -f test/bench/$b.sh ] || continue
 		benches=$((benches + 1))
 		BUILDDIR=$BUILD bash test/bench/$b.sh --quick
