@@ -368,13 +368,19 @@ int nl_send_batch(struct nl *nl, const void *buf, size_t len)
 	return 0;
 }
 
-int nl_collect_acks(struct nl *nl, uint32_t first, unsigned int n, int *errs)
+/*
+ * The answers to requests first .. first+n-1 into errs[]. every_ack: each
+ * request asked for an ack, so it waits for all n (-EIO marks one not heard
+ * yet); otherwise only errors and the last request's ack come back, so that
+ * ack ends the wait (errs[] stays 0 for the quiet ones).
+ */
+static int collect(struct nl *nl, uint32_t first, unsigned int n, int *errs, bool every_ack)
 {
 	unsigned int seen = 0;
 
 	for (unsigned int i = 0; i < n; i++)
-		errs[i] = -EIO;
-	while (seen < n) {
+		errs[i] = every_ack ? -EIO : 0;
+	while (!every_ack || seen < n) {
 		ssize_t len = mnl_socket_recvfrom(nl->sk, nl->rx, nl->rxlen);
 		const struct nlmsghdr *nlh = (const struct nlmsghdr *)nl->rx;
 		int left;
@@ -394,44 +400,24 @@ int nl_collect_acks(struct nl *nl, uint32_t first, unsigned int n, int *errs)
 			if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*e)))
 				return -EBADMSG;
 			e = mnl_nlmsg_get_payload(nlh);
-			if (errs[idx] == -EIO)
+			if (every_ack && errs[idx] == -EIO)
 				seen++;
 			errs[idx] = e->error;
+			if (!every_ack && idx == n - 1)
+				return 0;
 		}
 	}
 	return 0;
 }
 
+int nl_collect_acks(struct nl *nl, uint32_t first, unsigned int n, int *errs)
+{
+	return collect(nl, first, n, errs, true);
+}
+
 int nl_collect_errors(struct nl *nl, uint32_t first, unsigned int n, int *errs)
 {
-	for (unsigned int i = 0; i < n; i++)
-		errs[i] = 0;
-	for (;;) {
-		ssize_t len = mnl_socket_recvfrom(nl->sk, nl->rx, nl->rxlen);
-		const struct nlmsghdr *nlh = (const struct nlmsghdr *)nl->rx;
-		int left;
-
-		if (len < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		left = (int)len;
-		for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
-			const struct nlmsgerr *e;
-			uint32_t idx = nlh->nlmsg_seq - first;
-
-			if (nlh->nlmsg_type != NLMSG_ERROR || idx >= n)
-				continue;
-			if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*e)))
-				return -EBADMSG;
-			e = mnl_nlmsg_get_payload(nlh);
-			errs[idx] = e->error;
-			/* the last request asked for an ack: nothing follows it */
-			if (idx == n - 1)
-				return 0;
-		}
-	}
+	return collect(nl, first, n, errs, false);
 }
 
 int nl_recv_events(struct nl *nl, nl_cb cb, void *arg)

@@ -4,7 +4,7 @@
 #     then its size report holds the budget, with the -Dapplets/-Dchannels variants;
 #   32-bit big-endian MIPS and 32-bit ARM: the suites without a kernel under qemu-user.
 # Env: BUILD_STATIC (build-static), BUILD_MIPS (build-mips), BUILD_ARM (build-arm),
-# STATIC_SUITES (netns diff daemon failover; FULL=1 adds unit sync and failover-long; SUITES, when set, wins), SKIP_STATIC=1, SKIP_CROSS=1,
+# STATIC_SUITES (netns diff daemon sync-core failover; FULL=1 adds unit sync and failover-long; SUITES, when set, wins), SKIP_STATIC=1, SKIP_CROSS=1,
 # LIBMNL_TARBALL (default: ../shared/vendor/libmnl-1.0.4.tar.gz if present, else the
 # libmnl wrap downloads upstream's release; empty: always download).
 
@@ -60,7 +60,7 @@ if [ -z "${SKIP_STATIC:-}" ]; then
 	# shellcheck disable=SC2086 # word lists on purpose
 	elif build "$BUILD_STATIC" static $static_setup; then
 		static_args=
-		for s in ${SUITES:-${STATIC_SUITES:-netns diff daemon failover}}; do
+		for s in ${SUITES:-${STATIC_SUITES:-netns diff daemon sync-core failover}}; do
 			static_args="$static_args --suite $s"
 		done
 		[ -n "${FULL:-}" ] || static_args="$static_args --no-suite failover-long"
