@@ -57,9 +57,9 @@ replicate()
 	local t0 t1 i
 	t0=$(date +%s.%N)
 	nsx "$NSA" "$CTFILL" -n "$N" -p tcp,udp,icmp -f 46 -q
-	# The reference under loss may never converge: a quick run waits 10 s, a full one 60 s.
+	# The reference under loss may never converge: a quick run waits 5 s, a full one 60 s.
 	local wait=${BENCH_WAIT:-1200}
-	[ -z "$QUICK" ] || wait=${BENCH_WAIT:-200}
+	[ -z "$QUICK" ] || wait=${BENCH_WAIT:-100}
 	for ((i = 0; i < wait; i++)); do
 		[ "$(ext_count)" -ge "$N" ] 2>/dev/null && break
 		sleep 0.05
