@@ -231,6 +231,9 @@ uint32_t cache_add(struct cache *c, const void *key, uint32_t now)
 		errno = ENOSPC;
 		return 0;
 	}
+	/* Before the new id exists: rehash walks every id, and this one holds no record yet. */
+	if (c->st.hashed >= c->hashsize)
+		rehash(c);
 	id = alloc_id(c);
 	if (!id) {
 		c->st.add_fail++;
@@ -238,8 +241,6 @@ uint32_t cache_add(struct cache *c, const void *key, uint32_t now)
 		errno = ENOMEM;
 		return 0;
 	}
-	if (c->st.hashed >= c->hashsize)
-		rehash(c);
 	r = cache_rec(c, id);
 	memset(r, 0, c->recsize);
 	memcpy(r + 1, key, c->keylen);
