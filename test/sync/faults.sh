@@ -121,6 +121,11 @@ sleep 0.5
 fill 200 5000
 testing "fail-over: synced on link 2" "converge link2 && echo ok" "ok\n"
 testing "fail-over: A logged the switch" "grep -c \"device \\\`sa1' becomes dedicated link\" $PW/a/log" "1\n"
+# B learns of its link's lost carrier from rtnetlink, which may come after A's data: wait.
+for _ in $(seq 30); do
+	grep -q "device \`sb1' becomes dedicated link" "$PW/b/log" && break
+	sleep 0.1
+done
 testing "fail-over: B followed" "grep -c \"device \\\`sb1' becomes dedicated link\" $PW/b/log" "1\n"
 testing "fail-over: -s link on A" \
 	"pair_cli a -s link | grep traffic" \
