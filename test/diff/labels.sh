@@ -110,9 +110,18 @@ echo "== entries without a label area (namespaces without a label rule)"
 LABEL_PAIR=("$NS_REF" "$NS_US")
 twin_new
 # 1.4.9 skipped these entries silently (58a5b32); the kernel's ENOSPC is reported again, as
-# 1.4.7 does. Two entries selected: 1.4.7 then exits 1 with the prefixed message.
-twin_err "-U --label-add on two entries without a label area: ENOSPC" -U -s 10.0.0.1 \
-	-d 10.0.0.0/29 --label-add bar
+# 1.4.7 does. Two entries selected: 1.4.7 then exits 1 with the prefixed message, though its
+# update on the dump's socket sometimes desyncs and says "Protocol error" instead, so ours is
+# checked against the message it meant, and the tables against each other.
+ours_is "-U --label-add on two entries without a label area: ENOSPC" \
+	"--- stderr\nconntrack vVERSION: Operation failed: No space left on device\n--- exit 1\n" \
+	-U -s 10.0.0.1 -d 10.0.0.0/29 --label-add bar
+if ours_only; then
+	ip netns exec "$NS_REF" "$ORACLE" -U -s 10.0.0.1 -d 10.0.0.0/29 --label-add bar \
+		>/dev/null 2>&1 || true
+	check "-U --label-add on two entries without a label area: tables unchanged alike" \
+		"$(ct_table "$NS_REF")" "$(ct_table "$NS_US")"
+fi
 # One entry: 1.4.7 prints the error, then (ACK desync) the entry and "1 flow entries have been
 # updated.", exit 0. ctbox: the error, exit 1.
 ours_is "-U --label-add on one entry without a label area: ENOSPC reported" \
