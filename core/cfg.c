@@ -49,7 +49,7 @@
 	X(EXPSYNC, "ExpectationSync") X(ERRQ, "ErrorQueueLength") X(HELPER, "Helper")              \
 	X(QNUM, "QueueNum") X(QLEN, "QueueLen") X(POLICY, "Policy") X(EXPMAX, "ExpectMax")         \
 	X(EXPTO, "ExpectTimeout") X(SYSTEMD, "Systemd") X(RESYNC, "StartupResync")                 \
-	X(SETUP, "Setup") X(A_CLOSED, "CLOSED") X(A_SOCKBUF, "SocketBufferSize")                   \
+	X(SETUP, "Setup") X(COD, "CommitOnDemand") X(A_CLOSED, "CLOSED") X(A_SOCKBUF, "SocketBufferSize")                   \
 	X(A_GROWN, "SocketBufferSizeMaxGrown") X(A_GROWTH, "SocketBufferSizeMaxGrowth")
 
 #define KW_ENUM(id, s) K_##id,
@@ -88,7 +88,7 @@ static const unsigned char ctx_kw[] = {
 	/* C_FTFW */ K_RESEND, K_COMMIT_TO, K_PURGE, K_ACKWIN, K_DIS_EXT, K_RESYNC, 0,
 	/* C_ALARM */ K_REFRESH, K_CACHE_TO, K_COMMIT_TO, K_PURGE, 0,
 	/* C_NOTRACK */ K_COMMIT_TO, K_PURGE, K_DIS_INT, K_DIS_EXT, K_RESYNC, 0,
-	/* C_OPTIONS */ K_WINTRACK, K_EXPSYNC, 0,
+	/* C_OPTIONS */ K_WINTRACK, K_EXPSYNC, K_COD, 0,
 	/* C_MCAST */ K_IPV4_ADDR, K_IPV6_ADDR, K_IPV4_IFACE, K_IPV6_IFACE, K_IFACE, K_GROUP,
 	K_SNDBUF, K_RCVBUF, K_CHECKSUM, 0,
 	/* C_UDP */ K_IPV4_ADDR, K_IPV6_ADDR, K_IPV4_DEST, K_IPV6_DEST, K_IFACE, K_PORT, K_SNDBUF,
@@ -953,6 +953,14 @@ static void item(struct ps *ps, int ctx, int k)
 	case K_EXPSYNC:
 		exp_sync(ps);
 		break;
+	case K_COD:
+		/* ctbox's own: the NFLOG group whose dropped packets are committed first */
+		v = num(ps, 0, 65535);
+		if (!v)
+			refuse(ps, "the NFLOG group must be 1-65535");
+		c->cod_group = (uint16_t)v;
+		c->cod_line = line;
+		break;
 	case K_SETUP:
 		onoff(ps);
 		break;
@@ -1010,6 +1018,10 @@ static int run(struct ps *ps)
 		warn(ps, "`CommitTimeout' can't be combined with `DisableExternalCache', ignoring "
 			 "this option. Fix your configuration file.");
 		c->commit_timeout = 0;
+	}
+	if (c->cod_group && c->disable_external_cache) {
+		setkw(ps, c->cod_line, "CommitOnDemand");
+		refuse(ps, "needs the external cache (DisableExternalCache is on)");
 	}
 	if (c->mode == CFG_MODE_SYNC) {
 		/* the daemon logs CFG_MSG_NO_SYNC_MODE when it starts the sync mode */

@@ -122,7 +122,9 @@ struct cfg {
 	bool disable_internal_cache;
 	bool startup_resync;
 	bool tcp_window_tracking;
-	bool exp_sync;				  /* Options { ExpectationSync on | { list } } */
+	bool exp_sync;	    /* Options { ExpectationSync on | { list } } */
+	uint16_t cod_group; /* Options { CommitOnDemand N }: NFLOG group, 0 = off */
+	int cod_line;
 	char (*exp_helpers)[CFG_HELPER_NAME_MAX]; /* list (owned), NULL + 0 = all */
 	unsigned int n_exp_helpers;
 	struct cfg_chan chan[CFG_MAX_CHANNELS];

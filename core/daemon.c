@@ -673,6 +673,9 @@ static int mode_init(struct daemon *d)
 	r = dsync_init(d);
 	if (r)
 		return r;
+	r = dcod_init(d);
+	if (r)
+		return r;
 	/* Bypass: no cache to show, events go to the peer and their records die once sent. */
 	d->bypass = c->mode == CFG_MODE_SYNC && c->disable_internal_cache;
 	/*
@@ -741,6 +744,7 @@ static void shutdown_all(struct daemon *d, const char *sock, bool owner)
 			unlink(sock);
 	}
 	dsync_fini(d);
+	dcod_fini(d);
 	dct_fini(d);
 	kern_close(&d->kern);
 	if (d->sig_fd >= 0)

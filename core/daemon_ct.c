@@ -51,6 +51,17 @@ static bool has_exp(const struct daemon *d)
 	return d->exp_int != NULL;
 }
 
+/*
+ * Marks of commits on demand are good until the next commit ends or the
+ * kernel table is flushed: a new mark value makes every old one stale.
+ * New external records carry 0, never a mark.
+ */
+static void cod_new_marks(struct daemon *d)
+{
+	if (!++d->cod_gen)
+		d->cod_gen = 1;
+}
+
 int dct_init(struct daemon *d)
 {
 	const struct cfg *c = d->cfg;
@@ -78,6 +89,7 @@ int dct_init(struct daemon *d)
 				return -ENOMEM;
 		}
 	}
+	d->cod_gen = 1;
 	return kern_batch_init(&d->batch, d->kern.commit, BATCH_MAX);
 }
 
@@ -705,6 +717,7 @@ void dct_flush_kernel(struct daemon *d, bool ct, bool exp, bool scheduled)
 	if (exp)
 		log_msg(&d->log, LOG_LVL_NOTICE, "flushing kernel expect table");
 	d->st.flush_kernel++;
+	cod_new_marks(d);
 	daemon_fork(d, CHILD_FLUSH,
 		    ct && exp ? flush_both_child
 		    : ct      ? flush_ct_child
@@ -1024,11 +1037,15 @@ static void commit_finish_cache(struct daemon *d)
 			d->commit.exp ? "%u expectations can't be committed"
 				      : "%u entries can't be committed",
 			d->commit.fail);
+	if (!d->commit.exp && d->commit.ondemand)
+		log_msg(&d->log, LOG_LVL_NOTICE, "%u entries were committed on demand before",
+			d->commit.ondemand);
 	log_msg(&d->log, LOG_LVL_NOTICE, "commit has taken %ld.%06ld seconds", sec, usec);
 }
 
 static void commit_end(struct daemon *d)
 {
+	cod_new_marks(d);
 	if (d->commit.client >= 0)
 		close(d->commit.client);
 	d->commit.client = -1;
@@ -1069,6 +1086,11 @@ static void commit_step(void *arg)
 		related = !cm->exp && (flow_of(c, id)->present & (UINT64_C(1) << CT_MASTER));
 		if (!cm->exp && related != (cm->pass == 2))
 			continue;
+		/* In the kernel already: a dropped packet had it committed on demand. */
+		if (!cm->exp && r->aux == cm->gen) {
+			cm->ondemand++;
+			continue;
+		}
 		if (d->batch.n == d->batch.max)
 			commit_flush(d);
 		commit_queue(d, cm->exp ? CTNL_MSG_EXP_NEW : CTNL_MSG_CT_NEW,
@@ -1125,6 +1147,7 @@ void dct_commit(struct daemon *d, int client, bool ct, bool exp)
 		return;
 	}
 	memset(cm, 0, sizeof(*cm));
+	cm->gen = d->cod_gen;
 	cm->active = true;
 	cm->client = client;
 	cm->pass = 1;
@@ -1144,6 +1167,61 @@ void dct_commit(struct daemon *d, int client, bool ct, bool exp)
 void dct_commit_timer_init(struct daemon *d)
 {
 	loop_timer_add(d->loop, &d->t_commit, commit_step, d);
+}
+
+/* ---- commit on demand ---- */
+
+static void cod_done(void *arg, uint32_t token, int err)
+{
+	(void)token;
+	*(int *)arg = err;
+}
+
+void dct_commit_flow(struct daemon *d, const struct ct_tuple *t)
+{
+	struct cache *c = d->ct_ext;
+	struct ct_tuple back = { 0 };
+	struct flow_key k;
+	struct cache_rec *r;
+	struct ct ct;
+	uint32_t id;
+	int err = -EIO;
+
+	/* The packet may be either way; NAT'ed replies do not match (the other way will). */
+	flow_key_tuple(&k, t, t->l3, 0);
+	id = cache_find(c, &k);
+	if (!id) {
+		ct_tuple_invert(&back, t);
+		flow_key_tuple(&k, &back, t->l3, 0);
+		id = cache_find(c, &k);
+	}
+	r = id ? cache_rec(c, id) : NULL;
+	if (!r || r->state == CACHE_DEAD) {
+		d->cod.unknown++;
+		return;
+	}
+	flow_get(flow_of(c, id), &ct);
+	commit_prepare(d, &ct, r);
+	/* Between two steps of a running commit its batch is empty. */
+	if (kern_batch_ct(&d->batch, CTNL_MSG_CT_NEW, NLM_F_CREATE | NLM_F_EXCL, &ct, id) ||
+	    kern_batch_flush(&d->batch, cod_done, &err) < 0)
+		err = err ? err : -EIO;
+	if (!err) {
+		d->cod.committed++;
+		r->aux = d->cod_gen;
+		return;
+	}
+	/*
+	 * Already there: the bulk commit got to it first, or the entry is
+	 * stale; fixing that is the bulk commit's job, not a packet's.
+	 */
+	if (err == -EEXIST) {
+		d->cod.present++;
+		return;
+	}
+	d->cod.failed++;
+	log_msg(&d->log, LOG_LVL_ERROR, "commit-on-demand: %s", errstr(-err));
+	log_entry(d, &ct);
 }
 
 /* ---- states from the peer ---- */
@@ -1264,7 +1342,9 @@ void dct_ext_ct(struct daemon *d, int type, const struct ct *ct)
 		id = 0;
 	}
 	if (!id) {
-		ct_add(d, c, &k, ct);
+		id = ct_add(d, c, &k, ct);
+		if (id)
+			cache_rec(c, id)->aux = 0; /* not committed on demand */
 		return;
 	}
 	if (flow_set(flow_of(c, id), ct, true))

@@ -17,6 +17,8 @@ struct cfg;
 struct out;
 struct ct;
 struct ct_exp;
+struct ct_tuple;
+struct nl;
 struct sync;
 struct chan;
 
@@ -57,7 +59,18 @@ struct commit {
 	int client;	 /* fd answered when done, -1 if none */
 	bool muted;	 /* the event socket left its groups for the commit */
 	uint32_t ok, fail;
+	uint32_t ondemand; /* skipped: committed on demand since this commit began */
+	uint16_t gen;	   /* marks the records committed on demand during it */
 	struct timespec start;
+};
+
+/*
+ * Commit on demand (Options { CommitOnDemand N }): packets the firewall
+ * drops for want of state, logged to NFLOG group N, have their flow
+ * committed from the external cache at once.
+ */
+struct cod_stats {
+	uint64_t committed, present, unknown, failed, unparsable, lost;
 };
 
 struct daemon {
@@ -103,6 +116,9 @@ struct daemon {
 
 	struct commit commit;
 	struct kern_batch batch; /* commit / inject requests */
+	struct nl *cod_nl;	 /* the NFLOG socket, NULL when off */
+	uint16_t cod_gen;	 /* the newest commit's mark (h.aux of external records) */
+	struct cod_stats cod;
 
 	struct sync *sync;
 	struct chan *chan;
@@ -144,6 +160,8 @@ void dct_release(struct daemon *d, uint32_t id);
 void dct_ext_ct(struct daemon *d, int type, const struct ct *ct);
 void dct_ext_exp(struct daemon *d, int type, const struct ct_exp *e);
 void dct_bulk(struct daemon *d);
+/* Commit on demand: create the flow of t (either direction) from the external cache. */
+void dct_commit_flow(struct daemon *d, const struct ct_tuple *t);
 void dct_expire(struct daemon *d);
 
 /* daemon_sync.c: the engine and the links */
@@ -151,6 +169,10 @@ int dsync_init(struct daemon *d);
 void dsync_start(struct daemon *d);
 void dsync_kick(struct daemon *d);
 void dsync_fini(struct daemon *d);
+
+/* daemon_cod.c: commit on demand (NFLOG group -> dct_commit_flow); both are no-ops when off */
+int dcod_init(struct daemon *d);
+void dcod_fini(struct daemon *d);
 
 /* stats.c: the -s outputs */
 void stats_print(struct daemon *d, struct out *o, int req);

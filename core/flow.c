@@ -50,18 +50,24 @@ static void tuple_unpack(struct ct_tuple *t, uint16_t present, uint8_t l3, uint8
 	}
 }
 
+void flow_key_tuple(struct flow_key *k, const struct ct_tuple *t, uint8_t l3, uint16_t zone)
+{
+	memset(k, 0, sizeof(*k));
+	k->l3 = l3;
+	k->l4 = t->l4;
+	tuple_pack(t, &k->src, &k->dst, &k->sport, &k->dport);
+	k->zone = zone;
+}
+
 bool flow_key_of(struct flow_key *k, const struct ct *ct)
 {
 	uint8_t l3 = ct->orig.l3 ? ct->orig.l3 : ct->family;
 
-	memset(k, 0, sizeof(*k));
-	if (!ct_has(ct, CT_ORIG) || !l3)
+	if (!ct_has(ct, CT_ORIG) || !l3) {
+		memset(k, 0, sizeof(*k));
 		return false;
-	k->l3 = l3;
-	k->l4 = ct->orig.l4;
-	tuple_pack(&ct->orig, &k->src, &k->dst, &k->sport, &k->dport);
-	if (ct_has(ct, CT_ZONE))
-		k->zone = ct->zone;
+	}
+	flow_key_tuple(k, &ct->orig, l3, ct_has(ct, CT_ZONE) ? ct->zone : 0);
 	return true;
 }
 

@@ -47,6 +47,9 @@ struct flow {
 	uint8_t aux; /* for the cache's owner */
 };
 
+/* Key of tuple t (family l3) in zone. */
+void flow_key_tuple(struct flow_key *k, const struct ct_tuple *t, uint8_t l3, uint16_t zone);
+
 /* Key of a conntrack (its original tuple and zone); false without an original l3 tuple. */
 bool flow_key_of(struct flow_key *k, const struct ct *ct);
 

@@ -83,6 +83,21 @@ static void injected(struct out *o, const struct daemon *d)
 	     (unsigned int)d->st.inj_del, (unsigned int)d->st.inj_del_fail);
 }
 
+static void ondemand(struct out *o, const struct daemon *d)
+{
+	const struct cod_stats *s = &d->cod;
+
+	outf(o,
+	     "commit on demand:\n"
+	     "connections committed:\t\t%12llu\tfailed:\t%12llu\n"
+	     "already in the kernel:\t\t%12llu\n"
+	     "not in the external cache:\t%12llu\n"
+	     "unreadable packets:\t\t%12llu\tlost:\t%12llu\n\n",
+	     (unsigned long long)s->committed, (unsigned long long)s->failed,
+	     (unsigned long long)s->present, (unsigned long long)s->unknown,
+	     (unsigned long long)s->unparsable, (unsigned long long)s->lost);
+}
+
 static void link_current(struct out *o, const struct daemon *d)
 {
 	if (d->chan)
@@ -111,6 +126,8 @@ static void stats_sync(struct out *o, const struct daemon *d, bool exp)
 		cache_short(o, "external", cache_cstats(ex));
 	else
 		injected(o, d);
+	if (!exp && d->cod_nl)
+		ondemand(o, d);
 	traffic(o, d);
 	link_current(o, d);
 	msg_tracking(o, d);
@@ -298,6 +315,13 @@ static void json(struct out *o, const struct daemon *d)
 	json_cache(o, "external_exp", d->exp_ext);
 	outf(o, ",\"traffic\":{\"bytes\":%llu,\"packets\":%llu}", (unsigned long long)s->bytes,
 	     (unsigned long long)s->packets);
+	if (d->cod_nl)
+		outf(o,
+		     ",\"commit_on_demand\":{\"committed\":%llu,\"present\":%llu,"
+		     "\"unknown\":%llu,\"failed\":%llu,\"unparsable\":%llu,\"lost\":%llu}",
+		     (unsigned long long)d->cod.committed, (unsigned long long)d->cod.present,
+		     (unsigned long long)d->cod.unknown, (unsigned long long)d->cod.failed,
+		     (unsigned long long)d->cod.unparsable, (unsigned long long)d->cod.lost);
 	outf(o,
 	     ",\"netlink\":{\"events_received\":%llu,\"events_filtered\":%llu,"
 	     "\"events_unknown\":%llu,\"events_failed\":%llu,\"dump_unknown\":%llu,"

@@ -96,6 +96,7 @@ cl_setup()
 				type filter hook forward priority 0; policy drop;
 				ct state established,related accept
 				iifname "lan" oifname "wan" ct state new accept
+				ct state invalid log group 7 comment "commit on demand"
 				counter comment "dropped"
 			}
 		}
@@ -150,6 +151,7 @@ cl_ctd_conf()
 			StartupResync on
 			$ftfw
 		}
+		$([ "$impl" = ours ] && [ "${CL_ONDEMAND:-0}" = 1 ] && echo 'Options { CommitOnDemand 7 }')
 		UDP {
 			IPv4_address 172.30.3.$me
 			IPv4_Destination_Address 172.30.3.$peer

@@ -10,6 +10,8 @@
 #   streams=20           long-lived TCP connections
 #   busy=0               synthetic flows created on the master and replicated before traffic
 #   empty=0              1: flush the backup's kernel table before each take-over
+#   ondemand=1           ctbox's CommitOnDemand on NFLOG group 7 (the ruleset always logs
+#                        there what it drops for want of state; the reference ignores it)
 #   warm=0               1: DisableExternalCache (the backup's kernel is kept warm by
 #                        injection; nothing to commit on take-over, no -t purge)
 #   faults=              comma list: kill (kill -9 the master's conntrackd; the HA script
@@ -29,11 +31,12 @@
 . "$(dirname "$0")/../lib/netns.sh"
 . "$(dirname "$0")/../lib/testing.sh"
 
-impl1=ours impl2=ours failovers=6 streams=20 busy=0 empty=0 warm=0 faults='' expect=pass min=8 max=12
+impl1=ours impl2=ours failovers=6 streams=20 busy=0 empty=0 warm=0 ondemand=1 faults='' expect=pass min=8 max=12
 label=
 for a in "$@"; do
 	case $a in
-	impl1=* | impl2=* | failovers=* | streams=* | busy=* | empty=* | warm=* | faults=* | expect=* | \
+	impl1=* | impl2=* | failovers=* | streams=* | busy=* | empty=* | warm=* | ondemand=* | faults=* | \
+		expect=* | \
 		min=* | max=* | label=*)
 		printf -v "${a%%=*}" '%s' "${a#*=}" ;;
 	*) echo "unknown argument: $a" >&2; exit 2 ;;
@@ -64,7 +67,8 @@ fi
 cl_setup
 [ -n "${FO_KEEP:-}" ] && echo "work dir: $CW" >&3 && CT_TMPDIRS=()
 ftfw=
-[ "$warm" = 1 ] && ftfw="DisableExternalCache on"
+[ "$warm" = 1 ] && ftfw="DisableExternalCache on" ondemand=0
+CL_ONDEMAND=$ondemand
 cl_ctd_conf 1 "$impl1" "" "$ftfw"
 cl_ctd_conf 2 "$impl2" "" "$ftfw"
 cl_ctd_start 1

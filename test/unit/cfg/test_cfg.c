@@ -550,6 +550,8 @@ static void layout_options(void)
 }
 
 /* A refused file still leaves *c freeable, with what was parsed so far. */
+#define SYNC_OD(x) "Sync { UDP { IPv4_Destination_Address 10.0.0.2 Interface lo } " x " }"
+
 static void layout_refused(void)
 {
 	struct cfg c;
@@ -562,6 +564,13 @@ static void layout_refused(void)
 		    &o) == -EINVAL,
 	      "tcp refused");
 	CHECK(c.filter.n_nets == 1 && c.n_exp_helpers == 1, "partial parse kept");
+	cfg_free(&c);
+
+	/* CommitOnDemand: the group, and off by default */
+	CHECK(!parse(&c, SYNC_OD("Options { CommitOnDemand 65535 }"), &o) && c.cod_group == 65535,
+	      "CommitOnDemand 65535: %u %s", c.cod_group, o.buf);
+	cfg_free(&c);
+	CHECK(!parse(&c, SYNC_OD(""), &o) && c.cod_group == 0, "CommitOnDemand default");
 	cfg_free(&c);
 
 	/* the error text is cut to errlen, and errlen 0 is allowed */
@@ -934,6 +943,23 @@ static const struct tcase cases[] = {
 	{ "diff-ipv6-nine-groups",
 	  GEN("Filter { Address Ignore { IPv6_address 1:2:3:4:5:6:7:8:9 } }"),
 	  W("1:2:3:4:5:6:7:8:9 is not a valid IPv6, ignoring"), 0, SYN(2, ":") "rc=1\n" },
+	/* ctbox's own keyword: upstream has no commit on demand */
+	{ "diff-commit-on-demand", SYNC("Options { CommitOnDemand 7 }"), "", 0,
+	  SYN(3, "CommitOnDemand") "rc=1\n" },
+	{ "diff-commit-on-demand-zero", SYNC("Options { CommitOnDemand 0 }"),
+	  E("line 3: CommitOnDemand: the NFLOG group must be 1-65535"), -EINVAL,
+	  SYN(3, "CommitOnDemand") "rc=1\n" },
+	{ "diff-commit-on-demand-range", SYNC("Options { CommitOnDemand 65536 }"),
+	  E("line 3: CommitOnDemand: 65536 is out of range (maximum 65535)"), -EINVAL,
+	  SYN(3, "CommitOnDemand") "rc=1\n" },
+	{ "diff-commit-on-demand-no-cache",
+	  SYNC("Mode FTFW { DisableExternalCache on }\n\tOptions {\n\t\tCommitOnDemand 7 }"),
+	  E("line 5: CommitOnDemand: needs the external cache (DisableExternalCache is on)"),
+	  -EINVAL, SYN(5, "CommitOnDemand") "rc=1\n" },
+	{ "syntax-commit-on-demand-general", GEN("CommitOnDemand 7"), SYN(2, "CommitOnDemand"),
+	  -EINVAL },
+	{ "diff-commit-on-demand-word", SYNC("Options { CommitOnDemand on }"), SYN(3, "on"),
+	  -EINVAL, SYN(3, "CommitOnDemand") "rc=1\n" },
 	{ "diff-scheduler-other", GEN("Scheduler { Type OTHER }"), "", 0,
 	  E("unknown scheduler `OTHER'") "rc=1\n" },
 };
