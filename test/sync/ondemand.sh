@@ -129,7 +129,7 @@ pair_cli b -n >/dev/null
 testing "control: B relearns the streams" "in_ext && kernel_b" "0\n"
 via 2
 testing "control: without commit on demand they stall" \
-	"sleep 2.5; live | awk '{ print (\$3 > 0) ? \"stalled\" : \"running: \" \$0 }'" "stalled\n"
+	"sleep 3.5; live | awk '{ print (\$3 > 0) ? \"stalled\" : \"running: \" \$0 }'" "stalled\n"
 testing "control: -s has no commit-on-demand block" "pair_cli b -s | grep -c 'commit on demand'" "0\n"
 pair_cli b -c >/dev/null
 testing "control: the commit brings them back" "sleep 7; moving 1" "moving\n"
