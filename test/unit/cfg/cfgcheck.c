@@ -73,9 +73,9 @@ static void dump(const struct cfg *c)
 	for (unsigned int i = 0; i < f->n_nets; i++)
 		printf("net %s/%u\n", addr(f->nets[i].family, &f->nets[i].addr, b1),
 		       f->nets[i].prefix);
-	printf("resend=%u ack=%u refresh=%u cache=%u commit=%u purge=%u\n", c->resend_queue_size,
-	       c->ack_window, c->refresh_time, c->cache_timeout, c->commit_timeout,
-	       c->purge_timeout);
+	printf("resend=%u ack=%u refresh=%u cache=%u commit=%u purge=%u ondemand=%u\n",
+	       c->resend_queue_size, c->ack_window, c->refresh_time, c->cache_timeout,
+	       c->commit_timeout, c->purge_timeout, c->cod_group);
 	printf("disext=%d disint=%d resync=%d wintrack=%d expsync=%d", c->disable_external_cache,
 	       c->disable_internal_cache, c->startup_resync, c->tcp_window_tracking, c->exp_sync);
 	for (unsigned int i = 0; i < c->n_exp_helpers; i++)
