@@ -450,10 +450,14 @@ static int on_event(void *arg, const struct kern_msg *m)
 			bypass_event(d, m->kind, ct);
 		return 0;
 	}
+	/*
+	 * A NEW starts the flow over, but not our own commit's: a flow
+	 * committed on demand is in the cache already, its message queued.
+	 */
 	if (m->kind == CT_MSG_DESTROY)
 		ct_destroy(d, ct, send);
 	else
-		ct_update(d, ct, m->kind == CT_MSG_NEW, send);
+		ct_update(d, ct, m->kind == CT_MSG_NEW && m->origin != KERN_COMMIT, send);
 	return 0;
 }
 
@@ -1209,6 +1213,15 @@ void dct_commit_flow(struct daemon *d, const struct ct_tuple *t)
 	if (!err) {
 		d->cod.committed++;
 		r->aux = d->cod_gen;
+		/*
+		 * This node forwards the flow now: it is its own state, and the
+		 * peer hears of it at once. A peer that takes over again before
+		 * the bulk after this commit reaches it still has the flows in use.
+		 */
+		if (d->sync && !d->bypass && filter_ct(&d->cfg->filter, &ct)) {
+			ct_update(d, &ct, false, true);
+			dsync_kick(d);
+		}
 		return;
 	}
 	/*

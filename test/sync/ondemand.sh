@@ -104,11 +104,15 @@ testing "-s shows the commit-on-demand block" \
 	"pair_cli b -s | grep -A1 '^commit on demand:' | cut -c1-22" \
 	"commit on demand:\nconnections committed:\n"
 
+ext_a() { pair_cli a -e | grep -c "dport=$PORT "; }
+testing "A's external cache has none of them" "ext_a" "0\n"
 # Take-over without a commit: only the dropped packets can bring the state in.
 via 2
 testing "B takes over: no stream stalls" "sleep 1; moving 2" "moving\n"
 testing "B committed each stream on demand" "cod 'connections committed'" "$N\n"
 testing "B's kernel has them" "kernel_b" "$N\n"
+# B forwards them now: they are its state, and A hears of them without waiting for a bulk.
+testing "A learnt them from B at once" "ext_a" "$N\n"
 pair_cli b -s >&3
 testing "B's log names the group" "grep -c 'committing on demand the flows of NFLOG group 7' $PW/b/log" "1\n"
 # A later bulk commit leaves the ones committed on demand alone.
