@@ -13,6 +13,8 @@
 #   small-ours small-ref  mixed          ours/ours, ref/ref, ours/ref; 0 flows
 #   k200-ours  k200-ref                  200000 flows
 #   k200e-ours k200e-ref  k200e-mixed    200000 flows, the backup's table flushed first
+#                                        (ctbox with CommitOnDemand, as in every *-ours run)
+#   k200e-nocod                          the same, ctbox without CommitOnDemand
 #   k500e-ours k500e-ref                 500000 flows, flushed (nf_conntrack_max is raised
 #                                        for the run and restored)
 #   k200w-ours k200w-ref k500w-ours k500w-ref
@@ -31,14 +33,15 @@ export CONNTRACKD=${CONNTRACKD:-$PWD/$BUILDDIR/conntrackd}
 export CTFILL=${CTFILL:-$PWD/$BUILDDIR/test/tools/ctfill}
 export FO_OUT=$OUT
 
-ALL="small-ours small-ref mixed k200-ours k200-ref k200e-ours k200e-ref k200e-mixed
+ALL="small-ours small-ref mixed k200-ours k200-ref k200e-ours k200e-nocod k200e-ref k200e-mixed
 k500e-ours k500e-ref k200w-ours k200w-ref k500w-ours k500w-ref faults-ours faults-ref"
 
 run()
 {
-	local name=$1 impl1 impl2 busy=0 empty=0 warm=0 faults='' n=$FAILOVERS
+	local name=$1 impl1 impl2 busy=0 empty=0 warm=0 ondemand=1 faults='' n=$FAILOVERS
 	case $name in
 	*-ours) impl1=ours impl2=ours ;;
+	*-nocod) impl1=ours impl2=ours ondemand=0 ;;
 	*-ref) impl1=ref impl2=ref n=$REF_FAILOVERS ;;
 	mixed | *-mixed) impl1=ours impl2=ref ;;
 	*) echo "unknown scenario $name" >&2; return 1 ;;
@@ -51,9 +54,10 @@ run()
 	k500w-*) busy=500000 warm=1 ;;
 	faults-*) busy=20000 faults=kill,killb,restart,lossdup,stranger ;;
 	esac
-	echo "=== $name: $impl1/$impl2 busy=$busy empty=$empty warm=$warm faults=${faults:--} fail-overs=$n"
+	echo "=== $name: $impl1/$impl2 busy=$busy empty=$empty warm=$warm ondemand=$ondemand faults=${faults:--} fail-overs=$n"
 	CT_QUIET=1 bash test/failover/failover.sh impl1=$impl1 impl2=$impl2 failovers="$n" \
-		streams="$STREAMS" busy=$busy empty=$empty warm=$warm faults="$faults" expect=pass \
+		streams="$STREAMS" busy=$busy empty=$empty warm=$warm ondemand=$ondemand faults="$faults" \
+		expect=pass \
 		label="$name" 2>&1 | grep -E '^(PASS|FAIL|label=)|SKIP'
 }
 
