@@ -131,13 +131,39 @@ static bool key_eq(const void *a, const void *b, size_t len)
 
 uint32_t cache_find(const struct cache *c, const void *key)
 {
-	uint32_t h = key_hash(c, key), id = c->bucket[bucket_of(c, h)];
+	return cache_find_h(c, key, key_hash(c, key));
+}
+
+uint32_t cache_find_h(const struct cache *c, const void *key, uint32_t h)
+{
+	uint32_t id = c->bucket[bucket_of(c, h)];
 	uint8_t t = tag_of(h);
 
 	for (; id; id = c->next[id])
 		if (c->tag[id] == t && key_eq(rec_key(cache_rec(c, id)), key, c->keylen))
 			return id;
 	return 0;
+}
+
+uint32_t cache_hash(const struct cache *c, const void *key)
+{
+	return key_hash(c, key);
+}
+
+void cache_prefetch(const struct cache *c, uint32_t hash, int stage)
+{
+	const uint32_t *b = &c->bucket[bucket_of(c, hash)];
+	uint32_t id;
+
+	if (!stage) {
+		__builtin_prefetch(b);
+		return;
+	}
+	id = *b;
+	if (id) {
+		__builtin_prefetch(&c->next[id]);
+		__builtin_prefetch(&c->tag[id]);
+	}
 }
 
 static int grow(struct cache *c)
@@ -222,6 +248,11 @@ static void rehash(struct cache *c)
 
 uint32_t cache_add(struct cache *c, const void *key, uint32_t now)
 {
+	return cache_add_h(c, key, key_hash(c, key), now);
+}
+
+uint32_t cache_add_h(struct cache *c, const void *key, uint32_t hash, uint32_t now)
+{
 	struct cache_rec *r;
 	uint32_t id;
 
@@ -244,7 +275,7 @@ uint32_t cache_add(struct cache *c, const void *key, uint32_t now)
 	r = cache_rec(c, id);
 	memset(r, 0, c->recsize);
 	memcpy(r + 1, key, c->keylen);
-	r->hash = key_hash(c, key);
+	r->hash = hash;
 	link_id(c, id, r->hash);
 	r->lifetime = r->lastupdate = now;
 	r->state = CACHE_NEW;

@@ -60,6 +60,20 @@ struct cache_rec *cache_rec(const struct cache *c, uint32_t id);
 /* The hashed record with this key: its id, or 0. */
 uint32_t cache_find(const struct cache *c, const void *key);
 
+/* The hash of key, for the _h variants and cache_prefetch. */
+uint32_t cache_hash(const struct cache *c, const void *key);
+
+/* cache_find and cache_add with hash = cache_hash(c, key) already at hand. */
+uint32_t cache_find_h(const struct cache *c, const void *key, uint32_t hash);
+uint32_t cache_add_h(struct cache *c, const void *key, uint32_t hash, uint32_t now);
+
+/*
+ * Start fetching what a cache_find of a key with this hash will read:
+ * stage 0 its bucket; stage 1, once that has arrived, the head of its
+ * chain. Only a hint: the cache may change in between.
+ */
+void cache_prefetch(const struct cache *c, uint32_t hash, int stage);
+
 /*
  * A new record for key, linked in the hash, state NEW, times set to now;
  * the bytes after the key are zero. Counts add_ok, or add_fail with

@@ -90,6 +90,9 @@ struct daemon {
 	struct cache *ct_int, *ct_ext;	 /* struct flow records */
 	struct cache *exp_int, *exp_ext; /* struct flow_exp records; NULL without ExpectationSync */
 	uint16_t gen;			 /* resync generation, stamped in records' h.aux */
+	/* While an event batch is read: its clock, read once (0: read the clock each time). */
+	uint32_t clk_s;
+	uint64_t clk_ms;
 
 	struct daemon_stats st;
 	struct net_stats net;

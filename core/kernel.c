@@ -24,12 +24,22 @@
 /* Largest request the daemon builds: a conntrack with every attribute. */
 #define REQ_MAX 1024
 
+/*
+ * Events in flight: one just parsed, one whose hash bucket is on its way
+ * into the CPU cache, one being handled. Handling an event is mostly
+ * waiting for the cache's memory; the two behind it hide that wait.
+ */
+#define PIPE 3
+
 struct walk {
 	struct kern *k;
 	kern_fn fn;
+	kern_hint_fn hint;
 	void *arg;
 	unsigned long *bad;
-	struct kern_msg m;
+	unsigned int head, n; /* oldest slot of m[] not yet handled, how many */
+	int err;	      /* what fn stopped the reader with */
+	struct kern_msg m[PIPE];
 };
 
 static struct nl *open_cmd(void)
@@ -112,28 +122,68 @@ enum kern_origin kern_origin(const struct kern *k, uint32_t portid)
 	return KERN_NOT_ME;
 }
 
+static int parse(const struct kern *k, const struct nlmsghdr *nlh, struct kern_msg *m)
+{
+	m->origin = kern_origin(k, nlh->nlmsg_pid);
+	m->hinted = false;
+	m->is_exp = nlh->nlmsg_type >> 8 == CTNL_SUBSYS_EXP;
+	if (m->is_exp)
+		return ctnl_parse_exp(nlh, &m->exp, &m->kind);
+	return ctnl_parse_ct(nlh, &m->ct, &m->kind);
+}
+
 static int on_msg(const struct nlmsghdr *nlh, void *arg)
 {
 	struct walk *w = arg;
-	unsigned int subsys = nlh->nlmsg_type >> 8;
-	int r;
 
-	w->m.origin = kern_origin(w->k, nlh->nlmsg_pid);
-	if (subsys == CTNL_SUBSYS_EXP) {
-		w->m.is_exp = true;
-		r = ctnl_parse_exp(nlh, &w->m.exp, &w->m.kind);
-	} else {
-		w->m.is_exp = false;
-		r = ctnl_parse_ct(nlh, &w->m.ct, &w->m.kind);
-	}
-	if (r) {
+	if (parse(w->k, nlh, &w->m[0])) {
 		(*w->bad)++;
 		return 0;
 	}
-	return w->fn(w->arg, &w->m);
+	return w->fn(w->arg, &w->m[0]);
 }
 
-int kern_read_events(struct kern *k, unsigned int limit, kern_fn fn, void *arg, unsigned long *bad)
+/* The event reader: parse into the pipeline, hand the oldest on once it is full. */
+static int on_event(const struct nlmsghdr *nlh, void *arg)
+{
+	struct walk *w = arg;
+	struct kern_msg *m = &w->m[(w->head + w->n) % PIPE];
+	int r;
+
+	if (parse(w->k, nlh, m)) {
+		(*w->bad)++;
+		return 0;
+	}
+	if (w->hint) {
+		w->hint(w->arg, m, 0);
+		if (w->n)
+			w->hint(w->arg, &w->m[(w->head + w->n - 1) % PIPE], 1);
+	}
+	if (++w->n < PIPE)
+		return 0;
+	r = w->fn(w->arg, &w->m[w->head]);
+	w->head = (w->head + 1) % PIPE;
+	w->n--;
+	if (r < 0)
+		w->err = r;
+	return r;
+}
+
+/* The slots hold copies: what the last batch parsed is handled after it. */
+static void drain(struct walk *w)
+{
+	while (w->n && !w->err) {
+		int r = w->fn(w->arg, &w->m[w->head]);
+
+		w->head = (w->head + 1) % PIPE;
+		w->n--;
+		if (r < 0)
+			w->err = r;
+	}
+}
+
+int kern_read_events(struct kern *k, unsigned int limit, kern_fn fn, kern_hint_fn hint, void *arg,
+		     unsigned long *bad)
 {
 	struct walk *w = k->walk;
 	unsigned int n = 0, cut = 0;
@@ -141,15 +191,21 @@ int kern_read_events(struct kern *k, unsigned int limit, kern_fn fn, void *arg, 
 
 	w->k = k;
 	w->fn = fn;
+	w->hint = hint;
 	w->arg = arg;
 	w->bad = bad;
+	w->head = w->n = 0;
+	w->err = 0;
 	/* Many events per system call: the per-call cost, not the copy, dominated. */
 	while (n < limit) {
-		r = nl_recv_event_batch(k->ev, limit - n, on_msg, w, &cut);
+		r = nl_recv_event_batch(k->ev, limit - n, on_event, w, &cut);
 		if (r <= 0)
 			break;
 		n += (unsigned int)r;
 	}
+	drain(w);
+	if (w->err < 0)
+		r = w->err;
 	*bad += cut;
 	if (r == -EAGAIN || r == -EWOULDBLOCK || r == -EINTR)
 		r = 0;

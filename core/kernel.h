@@ -59,6 +59,8 @@ struct kern_msg {
 	enum ct_msg kind;
 	enum kern_origin origin;
 	bool is_exp;
+	bool hinted;	   /* the hint callback's own: false until it says otherwise */
+	uint32_t hint;	   /* ... and its scratch */
 	struct ct ct;	   /* valid when !is_exp */
 	struct ct_exp exp; /* valid when is_exp */
 };
@@ -67,11 +69,20 @@ struct kern_msg {
 typedef int (*kern_fn)(void *arg, const struct kern_msg *m);
 
 /*
- * Read up to limit event datagrams without blocking. Returns how many
- * were read, -ENOBUFS on overrun (the socket lost events), or -errno.
- * *bad counts messages that did not parse.
+ * Called on a parsed event before fn sees it: stage 0 right after parsing,
+ * stage 1 one event later, fn one event after that. Meant for prefetching
+ * what fn will touch; it may write m->hint, nothing else of m.
  */
-int kern_read_events(struct kern *k, unsigned int limit, kern_fn fn, void *arg, unsigned long *bad);
+typedef void (*kern_hint_fn)(void *arg, struct kern_msg *m, int stage);
+
+/*
+ * Read up to limit event datagrams without blocking, handing each message
+ * to hint (may be NULL) and then, in order, to fn. Returns how many
+ * datagrams were read, -ENOBUFS on overrun (the socket lost events), or
+ * -errno. *bad counts messages that did not parse.
+ */
+int kern_read_events(struct kern *k, unsigned int limit, kern_fn fn, kern_hint_fn hint, void *arg,
+		     unsigned long *bad);
 
 /* Synchronous dump of the conntrack (exp false) or expectation table. 0 or -errno. */
 int kern_dump(struct kern *k, bool exp, kern_fn fn, void *arg, unsigned long *bad);

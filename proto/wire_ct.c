@@ -155,20 +155,34 @@ struct wbuf {
 	uint64_t present;
 };
 
-static void put(struct wbuf *b, unsigned int type, const void *data, size_t n)
+/*
+ * Room for a type attribute of n payload bytes at the end of b: header
+ * written, tail padding zeroed (the payload goes in over it), b->len past
+ * it. NULL, with b->err set, when it does not fit.
+ */
+static uint8_t *reserve(struct wbuf *b, unsigned int type, size_t n)
 {
 	size_t step = ALIGN4(NTA_HDR + n);
 	uint8_t *a = b->buf + b->len;
 
 	if (b->err || step > b->room - b->len) {
 		b->err = -ENOSPC;
-		return;
+		return NULL;
 	}
 	wire_put16(a, (uint16_t)(NTA_HDR + n));
 	wire_put16(a + 2, (uint16_t)type);
-	memcpy(a + NTA_HDR, data, n);
-	memset(a + NTA_HDR + n, 0, step - NTA_HDR - n);
+	if (n & 3)
+		memset(a + step - 4, 0, 4);
 	b->len += step;
+	return a + NTA_HDR;
+}
+
+static void put(struct wbuf *b, unsigned int type, const void *data, size_t n)
+{
+	uint8_t *p = reserve(b, type, n);
+
+	if (p)
+		memcpy(p, data, n);
 }
 
 /* NTA_ICMP_ID and the NAT ports: upstream's x86/ARM peers send them little-endian (spec 3.1). */
@@ -207,15 +221,29 @@ static void put_field(struct wbuf *b, unsigned int type)
 	const uint8_t *src = b->obj + e->off;
 	const struct ct_tuple *t = (const void *)(b->obj + e->toff);
 	size_t n = e->len - NTA_HDR, i;
-	uint8_t x[32] = { 0 };
+	bool set = (b->present & UINT64_C(1) << e->bit) &&
+		   (!e->tbits || (t->present & e->tbits) == e->tbits);
+	uint8_t *x;
 
-	if (!(b->present & UINT64_C(1) << e->bit) ||
-	    (e->tbits && (t->present & e->tbits) != e->tbits))
-		goto out;
+	if (set && e->kind > WK_WORDS)
+		return;
+	/* Written in place: this runs for every attribute of every message sent. */
+	x = reserve(b, type, n);
+	if (!x)
+		return;
+	if (!set) {
+		memset(x, 0, n);
+		return;
+	}
 	switch (e->kind) {
 	case WK_ADDRS:
-		memcpy(x, t->src.b, n / 2);
-		memcpy(x + n / 2, t->dst.b, n / 2);
+		if (n == 8) {
+			memcpy(x, t->src.b, 4);
+			memcpy(x + 4, t->dst.b, 4);
+		} else {
+			memcpy(x, t->src.b, 16);
+			memcpy(x + 16, t->dst.b, 16);
+		}
 		break;
 	case WK_U8:
 		x[0] = *src;
@@ -231,16 +259,11 @@ static void put_field(struct wbuf *b, unsigned int type)
 		wire_put16(x, load16(src));
 		wire_put16(x + 2, load16(src + 2));
 		break;
-	case WK_BE32:
-	case WK_WORDS:
+	default: /* WK_BE32, WK_WORDS */
 		for (i = 0; i < n; i += 4)
 			wire_put32(x + i, load32(src + i));
 		break;
-	default:
-		return;
 	}
-out:
-	put(b, type, x, n);
 }
 
 /* Names go out with their NUL, only when a peer can take them. */
