@@ -362,7 +362,11 @@ static int parse_ip(const struct nlattr *a, struct ct_tuple *t)
 	return 0;
 }
 
-/* Parse a tuple nest into *t; family is the fallback l3 when no address came. */
+/*
+ * Parse a tuple nest into *t, which the caller zeroed (each message's
+ * struct is cleared once, up front); family is the fallback l3 when no
+ * address came.
+ */
 static int parse_tuple(const struct nlattr *a, struct ct_tuple *t, uint8_t family)
 {
 	const struct nlattr *tb[TB_MAX];
@@ -370,7 +374,6 @@ static int parse_tuple(const struct nlattr *a, struct ct_tuple *t, uint8_t famil
 
 	if (err)
 		return err;
-	memset(t, 0, sizeof(*t));
 	t->l3 = family;
 	if (tb[CTA_TUPLE_IP]) {
 		t->l3 = 0;

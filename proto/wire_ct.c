@@ -160,7 +160,8 @@ struct wbuf {
  * written, tail padding zeroed (the payload goes in over it), b->len past
  * it. NULL, with b->err set, when it does not fit.
  */
-static uint8_t *reserve(struct wbuf *b, unsigned int type, size_t n)
+static inline __attribute__((always_inline)) uint8_t *reserve(struct wbuf *b, unsigned int type,
+							      size_t n)
 {
 	size_t step = ALIGN4(NTA_HDR + n);
 	uint8_t *a = b->buf + b->len;
