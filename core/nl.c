@@ -525,10 +525,11 @@ int nl_recv_event_batch(struct nl *nl, unsigned int max, nl_cb cb, void *arg, un
 		slots = max;
 	if (!slots)
 		return -EINVAL;
+	/* One clear for all slots: a memset each was a rep stos each (-Os). */
+	memset(mm, 0, slots * sizeof(mm[0]));
 	for (unsigned int i = 0; i < slots; i++) {
 		iov[i].iov_base = nl->rx + (size_t)i * EV_SLOT;
 		iov[i].iov_len = EV_SLOT;
-		memset(&mm[i].msg_hdr, 0, sizeof(mm[i].msg_hdr));
 		mm[i].msg_hdr.msg_iov = &iov[i];
 		mm[i].msg_hdr.msg_iovlen = 1;
 	}
