@@ -216,7 +216,8 @@ static uint32_t load32(const uint8_t *p)
  * present bits are not all set goes out as zeros (upstream sends its unset
  * attributes too, as 0 or worse: stale buffer bytes).
  */
-static void put_field(struct wbuf *b, unsigned int type)
+static inline __attribute__((always_inline)) void put_field_inline(struct wbuf *b,
+								   unsigned int type)
 {
 	const struct wpol *e = &b->pol[type];
 	const uint8_t *src = b->obj + e->off;
@@ -265,6 +266,11 @@ static void put_field(struct wbuf *b, unsigned int type)
 			wire_put32(x + i, load32(src + i));
 		break;
 	}
+}
+
+static void put_field(struct wbuf *b, unsigned int type)
+{
+	put_field_inline(b, type);
 }
 
 /* Names go out with their NUL, only when a peer can take them. */
@@ -322,6 +328,8 @@ static const struct {
 };
 
 #define PUT(type) put_field(b, (type))
+/* The attributes of every message: inlined, their table entries fold into a few stores. */
+#define PUT_HOT(type) put_field_inline(b, (type))
 
 static void put_l4(struct wbuf *b, const struct ct *ct, unsigned int opts)
 {
@@ -338,7 +346,7 @@ static void put_l4(struct wbuf *b, const struct ct *ct, unsigned int opts)
 	/* Upstream 1.4.7 sends the ports of these four whether or not a state came. */
 	if (!port_proto(o->l4))
 		return; /* GRE, UDP-Lite, ...: replicated without ports, as upstream does */
-	PUT(WIRE_NTA_PORT);
+	PUT_HOT(WIRE_NTA_PORT);
 	for (size_t i = 0; i < sizeof(l4_attrs) / sizeof(l4_attrs[0]); i++) {
 		if (l4_attrs[i].l4 != o->l4 || !ct_has(ct, l4_attrs[i].state_bit))
 			continue;
@@ -380,13 +388,16 @@ int wire_put_ct(uint8_t *buf, size_t room, uint8_t type, const struct ct *ct, un
 		return -EINVAL;
 	if (room < WIRE_HDR_LEN)
 		return -ENOSPC;
-	PUT(WIRE_NTA_IPV4 + (o->l3 == AF_INET6));
+	if (o->l3 == AF_INET6)
+		PUT_HOT(WIRE_NTA_IPV6);
+	else
+		PUT_HOT(WIRE_NTA_IPV4);
 	/* Upstream sends status and protocol even when unset (as 0). */
-	PUT(WIRE_NTA_STATUS);
-	PUT(WIRE_NTA_L4PROTO);
+	PUT_HOT(WIRE_NTA_STATUS);
+	PUT_HOT(WIRE_NTA_L4PROTO);
 	put_l4(b, ct, opts);
 	if (!(opts & WIRE_ENC_NO_TIMEOUT) && ct_has(ct, CT_TIMEOUT))
-		PUT(WIRE_NTA_TIMEOUT);
+		PUT_HOT(WIRE_NTA_TIMEOUT);
 	if (ct_has(ct, CT_MARK))
 		PUT(WIRE_NTA_MARK);
 	if (ct_has(ct, CT_MASTER) && has_addrs(&ct->master))
