@@ -397,7 +397,7 @@ int wire_put_ct(uint8_t *buf, size_t room, uint8_t type, const struct ct *ct, un
 	PUT_HOT(WIRE_NTA_L4PROTO);
 	put_l4(b, ct, opts);
 	if (!(opts & WIRE_ENC_NO_TIMEOUT) && ct_has(ct, CT_TIMEOUT))
-		PUT_HOT(WIRE_NTA_TIMEOUT);
+		PUT(WIRE_NTA_TIMEOUT);
 	if (ct_has(ct, CT_MARK))
 		PUT(WIRE_NTA_MARK);
 	if (ct_has(ct, CT_MASTER) && has_addrs(&ct->master))
