@@ -1225,7 +1225,7 @@ void dct_commit_flow(struct daemon *d, const struct ct_tuple *t)
 	struct cache_rec *r;
 	struct ct ct;
 	uint32_t id;
-	int err = -EIO;
+	int err;
 
 	/* The packet may be either way; NAT'ed replies do not match (the other way will). */
 	flow_key_tuple(&k, t, t->l3, 0);
@@ -1243,9 +1243,11 @@ void dct_commit_flow(struct daemon *d, const struct ct_tuple *t)
 	flow_get(flow_of(c, id), &ct);
 	commit_prepare(d, &ct, r);
 	/* Between two steps of a running commit its batch is empty. */
-	if (kern_batch_ct(&d->batch, CTNL_MSG_CT_NEW, NLM_F_CREATE | NLM_F_EXCL, &ct, id) ||
-	    kern_batch_flush(&d->batch, cod_done, &err) < 0)
-		err = err ? err : -EIO;
+	err = kern_batch_ct(&d->batch, CTNL_MSG_CT_NEW, NLM_F_CREATE | NLM_F_EXCL, &ct, id);
+	if (!err) {
+		err = -EIO; /* stays if no ack comes (the socket failed) */
+		kern_batch_flush(&d->batch, cod_done, &err);
+	}
 	if (!err) {
 		d->cod.committed++;
 		r->aux = d->cod_gen;
